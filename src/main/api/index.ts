@@ -1,0 +1,16 @@
+// All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
+import type { Services } from '../app/create-app'
+import { appApi, historyApi, settingsApi } from './app-api'
+import { devicesApi } from './devices-api'
+import type { Handlers } from './handlers'
+import { jobsApi } from './jobs-api'
+
+export function createHandlers(s: Services): Handlers {
+  return {
+    ...appApi(s),
+    ...devicesApi(s),
+    ...jobsApi(s),
+    ...historyApi(s),
+    ...settingsApi(s)
+  } satisfies Handlers
+}

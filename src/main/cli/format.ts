@@ -1,0 +1,16 @@
+// Human output for the CLI: aligned tables, relative times; `--json` bypasses all of this.
+export function table(rows: Record<string, string>[], columns: string[]): string {
+  if (rows.length === 0) return ''
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)))
+  const line = (cells: string[]) => cells.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n')
+}
+
+export function ago(ts: number | null, now = Date.now()): string {
+  if (ts === null) return 'never'
+  const s = Math.round((now - ts) / 1000)
+  if (s < 60) return `${s}s ago`
+  if (s < 3600) return `${Math.round(s / 60)}m ago`
+  if (s < 86400) return `${Math.round(s / 3600)}h ago`
+  return new Date(ts).toISOString().slice(0, 16).replace('T', ' ')
+}

@@ -1,0 +1,13 @@
+// The model library's public surface, for the composition root, the API handlers and the CLI.
+export { compareModels, type CompareModel, type CompareOptions, type CompareReport, type ModelResult } from './compare-models'
+export type { LatencyStats, OutputError } from './compare-metrics'
+export * from './errors'
+export type { InferenceEngine, InferenceSession, OutputTensor, RuntimeValueInfo } from './inference-engine'
+export type { ModelCatalog, ModelRecord } from './model-catalog'
+export { labelOf, ModelLibrary, type Inspection, type ModelLibraryConfig, type RuntimeVerdict } from './model-library'
+export { ModelStore, type ImportOptions, type ImportResult } from './model-store'
+export { precisionLabels, type ModelSummary, type Precision, type TensorInfo } from './model-summary'
+export { parseOnnx } from './onnx-parse'
+export { createOrtEngine, type OrtEngineOptions } from './ort-engine'
+export { inspectWithRuntime, type RuntimeInspection } from './runtime-inspect'
+export { loadSampleSet, parseSampleSet, type SampleSet } from './sample-set'

@@ -1,0 +1,147 @@
+// The headless station: serves the built renderer over HTTP and the contract over WebSocket,
+// behind a token, on 127.0.0.1 unless told otherwise. Same dispatch as Electron IPC and the CLI.
+import { createReadStream, statSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { isEventName } from '../../shared/contract'
+import type { EdgeDockApp } from '../app/create-app'
+import { COOKIE, newToken, sameOrigin, sameToken, tokenFrom } from './auth'
+import { CSP } from './csp'
+
+export interface StationOptions {
+  app: Pick<EdgeDockApp, 'dispatch' | 'events'>
+  rendererDir: string
+  host?: string
+  port?: number
+  token?: string
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2'
+}
+
+export interface Station {
+  url: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+export async function startStation(opts: StationOptions): Promise<Station> {
+  const token = opts.token ?? newToken()
+  const root = path.resolve(opts.rendererDir)
+
+  const server = http.createServer((req, res) => {
+    const { query, cookie } = tokenFrom(req)
+    const base = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store'
+    }
+    if (!sameToken(query, token) && !sameToken(cookie, token)) {
+      res.writeHead(401, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('401: open the link the station printed, with its token.\n')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, base).end()
+      return
+    }
+    let pathname = '/'
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    } catch {
+      // A malformed escape is treated like an unknown path: the app, never a crash.
+    }
+    let file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`)
+    // Only files inside the renderer folder; an unknown path gets the app (client-side routes).
+    if (!file.startsWith(root + path.sep)) file = path.join(root, 'index.html')
+    let stat = statSafe(file)
+    if (!stat?.isFile()) {
+      file = path.join(root, 'index.html')
+      stat = statSafe(file)
+    }
+    if (!stat?.isFile()) {
+      res.writeHead(503, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('The UI is not built yet: run "npm run build".\n')
+      return
+    }
+    const headers: Record<string, string> = {
+      ...base,
+      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Length': String(stat.size),
+      'Content-Security-Policy': CSP,
+      'X-Frame-Options': 'DENY'
+    }
+    if (sameToken(query, token)) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    res.writeHead(200, headers)
+    if (req.method === 'HEAD') res.end()
+    else createReadStream(file).pipe(res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+  server.on('upgrade', (req, socket, head) => {
+    const { query, cookie } = tokenFrom(req)
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname !== '/ws' || !sameOrigin(req) || !(sameToken(cookie, token) || sameToken(query, token))) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.app))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve())
+  })
+  const addr = server.address() as AddressInfo
+  const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+  return {
+    url: `http://${hostForUrl}:${addr.port}/?token=${token}`,
+    token,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate()
+        wss.close()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+function statSafe(file: string) {
+  try {
+    return statSync(file)
+  } catch {
+    return null
+  }
+}
+
+// Messages: {id, method, input} -> {id, result}; events are pushed as {event, payload}.
+function serveSocket(ws: WebSocket, app: Pick<EdgeDockApp, 'dispatch' | 'events'>): void {
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (ws.readyState === ws.OPEN && isEventName(event)) ws.send(JSON.stringify({ event, payload }))
+  })
+  ws.on('close', unsubscribe)
+  ws.on('message', async (data) => {
+    let msg: { id?: unknown; method?: unknown; input?: unknown }
+    try {
+      msg = JSON.parse(String(data)) as typeof msg
+    } catch {
+      return ws.close(1003, 'not JSON')
+    }
+    const result = await app.dispatch(msg.method, msg.input, { transport: 'station' })
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }))
+  })
+}

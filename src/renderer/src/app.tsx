@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react'
+import type { Settings } from '../../shared/domain'
+import { useClient, useLive } from './client/client-context'
+import { JobsPanel } from './components/jobs-panel'
+import { I18nProvider, useI18n } from './i18n/i18n'
+import type { StringKey } from './i18n/strings'
+import { ComingPage } from './pages/coming-page'
+import { DevicesPage } from './pages/devices-page'
+import { HistoryPage } from './pages/history-page'
+import { SettingsPage } from './pages/settings-page'
+
+const pages = ['devices', 'models', 'benchmarks', 'logs', 'flash', 'history', 'settings'] as const
+type Page = (typeof pages)[number]
+
+const pageFromHash = (): Page => {
+  const p = window.location.hash.replace(/^#\/?/, '') as Page
+  return pages.includes(p) ? p : 'devices'
+}
+
+export function App() {
+  const settings = useLive<Settings, 'settings.changed'>((c) => c['settings.get']({}), 'settings.changed', (s) => s)
+  if (!settings) return <div className="loading">EdgeDock…</div>
+  return (
+    <I18nProvider lang={settings.language}>
+      <Shell settings={settings} />
+    </I18nProvider>
+  )
+}
+
+function Shell({ settings }: { settings: Settings }) {
+  const client = useClient()
+  const { t, lang } = useI18n()
+  const [page, setPage] = useState<Page>(pageFromHash)
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash())
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [])
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+  }, [lang])
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="logo" aria-hidden>◆</span>
+          <div>
+            <strong>EdgeDock</strong>
+            <small>{t('app.tagline')}</small>
+          </div>
+        </div>
+        <nav aria-label="Main">
+          {pages.map((p) => (
+            <a key={p} href={`#/${p}`} className={p === page ? 'active' : ''} aria-current={p === page ? 'page' : undefined}>
+              {t(`nav.${p}` as StringKey)}
+            </a>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <label className="lang">
+            <span>{t('lang.label')}</span>
+            <select
+              aria-label={t('lang.label')}
+              value={lang}
+              onChange={(e) => void client['settings.set']({ language: e.target.value as Settings['language'] })}
+            >
+              <option value="en">English</option>
+              <option value="zh">简体中文</option>
+            </select>
+          </label>
+          <small className="muted">{client.kind === 'station' ? t('conn.station') : t('conn.desktop')}</small>
+        </div>
+      </aside>
+      <main className="content">
+        {page === 'devices' && <DevicesPage defaultUser={settings.defaultUser} />}
+        {page === 'models' && <ComingPage title="nav.models" body="soon.models" />}
+        {page === 'benchmarks' && <ComingPage title="nav.benchmarks" body="soon.benchmarks" />}
+        {page === 'logs' && <ComingPage title="nav.logs" body="soon.logs" />}
+        {page === 'flash' && <ComingPage title="nav.flash" body="soon.flash" />}
+        {page === 'history' && <HistoryPage />}
+        {page === 'settings' && <SettingsPage settings={settings} />}
+      </main>
+      <JobsPanel />
+    </div>
+  )
+}

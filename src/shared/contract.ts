@@ -1,0 +1,104 @@
+// The API contract: every method's input and output and every event, as zod schemas.
+// Electron IPC, the station's WebSocket and the CLI all derive from this one object.
+import { z } from 'zod'
+import {
+  deviceNameSchema,
+  deviceSchema,
+  historyEntrySchema,
+  hostSchema,
+  idSchema,
+  jobDetailSchema,
+  jobLogLineSchema,
+  jobSchema,
+  jobStateSchema,
+  settingsSchema,
+  userSchema
+} from './domain'
+
+const empty = z.object({}).strict()
+const ok = z.object({ ok: z.literal(true) })
+const jobStarted = z.object({ jobId: idSchema })
+
+export const contract = {
+  methods: {
+    'app.info': {
+      input: empty,
+      output: z.object({ name: z.string(), version: z.string(), dataDir: z.string(), transport: z.string() })
+    },
+    'devices.list': { input: empty, output: z.array(deviceSchema) },
+    'devices.add': {
+      input: z
+        .object({
+          host: hostSchema,
+          port: z.number().int().min(1).max(65535).default(22),
+          user: userSchema.default('pi'),
+          name: deviceNameSchema.optional()
+        })
+        .strict(),
+      output: deviceSchema
+    },
+    'devices.remove': { input: z.object({ id: idSchema }).strict(), output: ok },
+    'devices.rename': { input: z.object({ id: idSchema, name: deviceNameSchema }).strict(), output: deviceSchema },
+    'devices.check': {
+      input: z.object({ ids: z.array(idSchema).max(1000).optional() }).strict(),
+      output: jobStarted
+    },
+    'jobs.list': {
+      input: z.object({ limit: z.number().int().min(1).max(500).default(50), state: jobStateSchema.optional() }).strict(),
+      output: z.array(jobSchema)
+    },
+    'jobs.get': { input: z.object({ id: idSchema }).strict(), output: jobDetailSchema },
+    'jobs.cancel': { input: z.object({ id: idSchema }).strict(), output: jobSchema },
+    'history.query': {
+      input: z
+        .object({
+          deviceId: idSchema.optional(),
+          kind: z.string().max(64).optional(),
+          limit: z.number().int().min(1).max(1000).default(100),
+          beforeId: z.number().int().optional()
+        })
+        .strict(),
+      output: z.array(historyEntrySchema)
+    },
+    'settings.get': { input: empty, output: settingsSchema },
+    'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema }
+  },
+  events: {
+    'devices.changed': z.object({ devices: z.array(deviceSchema) }),
+    'jobs.updated': jobSchema,
+    'jobs.log': jobLogLineSchema,
+    'settings.changed': settingsSchema
+  }
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract['methods']
+export type EventName = keyof Contract['events']
+/** What a caller may pass (defaults still to be applied). */
+export type MethodInput<M extends MethodName> = z.input<Contract['methods'][M]['input']>
+/** What a handler receives (after parsing, defaults applied). */
+export type ParsedInput<M extends MethodName> = z.output<Contract['methods'][M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Contract['methods'][M]['output']>
+export type EventPayload<E extends EventName> = z.output<Contract['events'][E]>
+
+export const methodNames = Object.keys(contract.methods) as MethodName[]
+export const eventNames = Object.keys(contract.events) as EventName[]
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(contract.methods, value)
+}
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(contract.events, value)
+}
+
+/** The client every UI transport implements: one named method per contract method, plus events. */
+export type EdgeDockClient = {
+  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** Wire envelope for a call result: errors travel as {code, message, detail}. */
+export type CallResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string; detail: string } }

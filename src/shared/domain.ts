@@ -1,0 +1,108 @@
+// Domain schemas shared by every transport. zod is the single source: types are inferred from it.
+import { z } from 'zod'
+import { DEVICE_NAME_RE, HOST_RE, USER_RE } from './target'
+import { errorCodes } from './errors'
+
+export const languageSchema = z.enum(['en', 'zh'])
+
+export const deviceStateSchema = z.enum(['online', 'offline', 'unknown'])
+export const deviceSourceSchema = z.enum(['manual', 'mdns', 'arp', 'ssh-sweep', 'login', 'usb', 'lab'])
+
+export const hostSchema = z.string().max(253).regex(HOST_RE, 'must be a host name or an IP address (no spaces or shell characters)')
+export const userSchema = z.string().regex(USER_RE, 'must be a Linux user name such as "pi"')
+export const deviceNameSchema = z
+  .string()
+  .trim()
+  .regex(DEVICE_NAME_RE, 'must be 1-64 letters, digits, spaces or . _ - ( ) # /')
+export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/)
+
+export const deviceSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  mac: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  hostKeyFingerprint: z.string().nullable(),
+  sshBanner: z.string().nullable(),
+  state: deviceStateSchema,
+  lastSeen: z.number().nullable(),
+  sources: z.array(deviceSourceSchema),
+  createdAt: z.number()
+})
+export type Device = z.infer<typeof deviceSchema>
+
+export const jobStateSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'])
+export type JobState = z.infer<typeof jobStateSchema>
+
+export const serializedErrorSchema = z.object({
+  code: z.enum(errorCodes as [string, ...string[]]),
+  message: z.string(),
+  detail: z.string()
+})
+
+export const jobSchema = z.object({
+  id: idSchema,
+  kind: z.string(),
+  title: z.string(),
+  deviceId: z.string().nullable(),
+  state: jobStateSchema,
+  step: z.string().nullable(),
+  percent: z.number().nullable(),
+  done: z.number(),
+  total: z.number().nullable(),
+  unit: z.enum(['bytes', 'items']),
+  rate: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  error: serializedErrorSchema.nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable()
+})
+export type Job = z.infer<typeof jobSchema>
+
+export const jobStepSchema = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  state: jobStateSchema,
+  startedAt: z.number(),
+  finishedAt: z.number().nullable()
+})
+export type JobStep = z.infer<typeof jobStepSchema>
+
+export const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error'])
+export const jobLogLineSchema = z.object({
+  jobId: idSchema,
+  seq: z.number().int(),
+  ts: z.number(),
+  level: logLevelSchema,
+  text: z.string()
+})
+export type JobLogLine = z.infer<typeof jobLogLineSchema>
+
+export const jobDetailSchema = jobSchema.extend({
+  steps: z.array(jobStepSchema),
+  log: z.array(jobLogLineSchema)
+})
+export type JobDetail = z.infer<typeof jobDetailSchema>
+
+export const historyEntrySchema = z.object({
+  id: z.number().int(),
+  ts: z.number(),
+  kind: z.string(),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  jobId: z.string().nullable(),
+  summary: z.string(),
+  outcome: z.enum(['ok', 'failed', 'cancelled', 'interrupted', 'info'])
+})
+export type HistoryEntry = z.infer<typeof historyEntrySchema>
+
+export const settingsSchema = z.object({
+  language: languageSchema,
+  defaultUser: userSchema
+})
+export type Settings = z.infer<typeof settingsSchema>
+export const defaultSettings: Settings = { language: 'en', defaultUser: 'pi' }

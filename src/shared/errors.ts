@@ -1,0 +1,167 @@
+// Error codes and the sentences a technician reads, in every UI language.
+// One table (as Etcher's lib/shared/errors.ts): code -> message. Messages say what happened and what
+// to do next. `{detail}` is filled with a short, secret-free detail when there is one.
+
+export const errorMessages = {
+  INVALID_INPUT: {
+    en: 'That input is not valid: {detail}',
+    zh: '输入无效：{detail}'
+  },
+  UNKNOWN_METHOD: {
+    en: 'EdgeDock does not know the action "{detail}". Update the app so both sides match.',
+    zh: 'EdgeDock 不认识操作"{detail}"。请更新应用，使两端版本一致。'
+  },
+  UNAUTHORIZED: {
+    en: 'Not allowed: open the station link with its token (printed when the station started).',
+    zh: '无权访问：请使用工作站启动时打印的带令牌链接打开。'
+  },
+  DEVICE_NOT_FOUND: {
+    en: 'No device "{detail}" in the inventory. Check the name or run "edgedock devices list".',
+    zh: '设备清单中没有"{detail}"。请检查名称，或运行 "edgedock devices list"。'
+  },
+  DEVICE_EXISTS: {
+    en: 'A device at {detail} is already in the inventory.',
+    zh: '设备清单中已有位于 {detail} 的设备。'
+  },
+  DEVICE_NAME_TAKEN: {
+    en: 'The name "{detail}" is already used by another device. Pick another name.',
+    zh: '名称"{detail}"已被其他设备使用，请换一个名称。'
+  },
+  JOB_NOT_FOUND: {
+    en: 'No job {detail}. It may have been removed from history.',
+    zh: '没有任务 {detail}，它可能已从历史记录中删除。'
+  },
+  JOB_CANCELLED: {
+    en: 'Cancelled.',
+    zh: '已取消。'
+  },
+  JOB_INTERRUPTED: {
+    en: 'EdgeDock stopped while this job was running. Start it again; finished steps are kept in its log.',
+    zh: '任务运行时 EdgeDock 已停止。请重新开始；已完成的步骤保留在日志中。'
+  },
+  HOST_UNREACHABLE: {
+    en: 'Could not reach {detail}. Check the cable, the power and that the unit is on this network.',
+    zh: '无法连接 {detail}。请检查网线、电源，以及设备是否在此网络中。'
+  },
+  CONNECTION_REFUSED: {
+    en: '{detail} refused the connection: the unit is up but SSH is not running on that port.',
+    zh: '{detail} 拒绝连接：设备已开机，但该端口上没有运行 SSH。'
+  },
+  TIMEOUT: {
+    en: '{detail} did not answer in time. The unit may be booting or the link may be slow; try again.',
+    zh: '{detail} 未及时响应。设备可能正在启动或链路较慢，请重试。'
+  },
+  DB_FROM_FUTURE: {
+    en: 'This history database was written by a newer EdgeDock (schema {detail}). Update EdgeDock; nothing was changed.',
+    zh: '此历史数据库由更新版本的 EdgeDock 写入（架构 {detail}）。请更新 EdgeDock；未做任何更改。'
+  },
+  DB_MIGRATION_CHANGED: {
+    en: 'The history database does not match this build of EdgeDock (migration {detail} differs). Nothing was changed; report this build.',
+    zh: '历史数据库与此版本 EdgeDock 不匹配（迁移 {detail} 不同）。未做任何更改；请报告此版本。'
+  },
+  DATA_DIR_UNUSABLE: {
+    en: 'Cannot use the data folder {detail}. Check that it exists, is writable and the disk is not full.',
+    zh: '无法使用数据文件夹 {detail}。请检查它是否存在、可写，以及磁盘是否已满。'
+  },
+  MODEL_FILE_UNREADABLE: {
+    en: 'Cannot read the model file {detail}. Check that it exists and that EdgeDock may read it.',
+    zh: '无法读取模型文件 {detail}。请检查文件是否存在，以及 EdgeDock 是否有权限读取。'
+  },
+  MODEL_MALFORMED: {
+    en: '{detail}. This is not a complete ONNX model (cut short or not ONNX); copy or export it again. Nothing was saved.',
+    zh: '{detail}。这不是完整的 ONNX 模型（文件不完整或不是 ONNX 格式），请重新复制或导出。未保存任何内容。'
+  },
+  MODEL_EXTERNAL_DATA: {
+    en: '{detail} keeps its weights in a separate file. Save the model with its weights inside the .onnx file and import it again.',
+    zh: '{detail} 的权重保存在单独的文件中。请将权重保存在 .onnx 文件内后重新导入。'
+  },
+  MODEL_NOT_FOUND: {
+    en: 'No model {detail} in the library. Run "edgedock models list" to see the names.',
+    zh: '模型库中没有模型 {detail}。运行 "edgedock models list" 查看名称。'
+  },
+  MODEL_VERSION_EXISTS: {
+    en: 'The library already has {detail} (same name and version) with different contents. Pick another version.',
+    zh: '模型库中已有 {detail}（同名同版本），但内容不同。请换一个版本号。'
+  },
+  MODEL_STORE_WRITE_FAILED: {
+    en: 'Could not save the model into {detail}. Check that the disk is not full and the folder is writable.',
+    zh: '无法将模型保存到 {detail}。请检查磁盘是否已满以及文件夹是否可写。'
+  },
+  MODEL_LOAD_FAILED: {
+    en: 'ONNX Runtime could not load {detail}. The file may be damaged or made for another runtime.',
+    zh: 'ONNX Runtime 无法加载 {detail}。文件可能已损坏，或是为其他运行时生成的。'
+  },
+  MODEL_OP_UNSUPPORTED: {
+    en: 'ONNX Runtime on this computer cannot run the operation {detail} with the number types this model uses. Quantize it another way (e.g. QDQ, or uint8 weights) and try again.',
+    zh: '此计算机上的 ONNX Runtime 无法以该模型使用的数值类型运行算子 {detail}。请换一种量化方式（例如 QDQ 或 uint8 权重）后重试。'
+  },
+  MODEL_OPSET_UNSUPPORTED: {
+    en: 'The model uses ONNX opset {detail}, newer than this ONNX Runtime supports. Export it again with an older opset.',
+    zh: '该模型使用 ONNX 算子集 {detail}，比当前 ONNX Runtime 支持的更新。请使用较旧的算子集重新导出。'
+  },
+  MODEL_RUN_FAILED: {
+    en: 'Running model {detail} failed. The job log has the runtime\'s message.',
+    zh: '运行模型 {detail} 失败。运行时的报错信息见任务日志。'
+  },
+  MODEL_INPUT_UNSUPPORTED: {
+    en: 'This model cannot be fed from a sample set: {detail}.',
+    zh: '无法用样本集为此模型提供输入：{detail}。'
+  },
+  SAMPLES_INVALID: {
+    en: 'The sample set is not usable: {detail}. It must be JSON {"inputs": [[numbers]], "labels": [classes]} with one label per row.',
+    zh: '样本集不可用：{detail}。它必须是 JSON 格式 {"inputs": [[数字]], "labels": [类别]}，且每行一个标签。'
+  },
+  SAMPLES_SHAPE_MISMATCH: {
+    en: 'The sample rows do not fit the model\'s input ({detail}). Use a sample set made for this model.',
+    zh: '样本行与模型输入不匹配（{detail}）。请使用为此模型准备的样本集。'
+  },
+  COMPARE_OUTPUT_MISMATCH: {
+    en: 'The two models give outputs of different sizes ({detail} values), so they are not versions of the same model.',
+    zh: '两个模型的输出大小不同（{detail} 个值），它们不是同一模型的不同版本，无法比较。'
+  },
+  INTERNAL: {
+    en: 'Something went wrong inside EdgeDock ({detail}). The job log has the details.',
+    zh: 'EdgeDock 内部出错（{detail}）。详情见任务日志。'
+  }
+} as const satisfies Record<string, { en: string; zh: string }>
+
+export type ErrorCode = keyof typeof errorMessages
+export type Language = 'en' | 'zh'
+
+export const errorCodes = Object.keys(errorMessages) as ErrorCode[]
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorMessages, value)
+}
+
+export function errorMessage(code: ErrorCode, lang: Language, detail = ''): string {
+  return errorMessages[code][lang].replace('{detail}', detail).replace(/[:：]\s*$/, '')
+}
+
+/** The one error type that crosses a transport: a code, an English message, a detail. */
+export class EdgeError extends Error {
+  override readonly name = 'EdgeError'
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail = '',
+    options?: { cause?: unknown; message?: string }
+  ) {
+    // A more specific English message may replace the table's; UIs still render code + detail.
+    super(options?.message ?? errorMessage(code, 'en', detail), options)
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode
+  message: string
+  detail: string
+}
+
+export function serializeError(err: EdgeError): SerializedError {
+  return { code: err.code, message: err.message, detail: err.detail }
+}
+
+/** For exhaustive switches: the compiler proves this is unreachable. */
+export function missingCase(value: never): never {
+  throw new Error(`Unhandled case: ${String(value)}`)
+}

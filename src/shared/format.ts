@@ -1,0 +1,19 @@
+// Rates and ETAs as a technician reads them, the same in the UI and on the terminal.
+export function formatRate(rate: number | null, unit: 'bytes' | 'items'): string {
+  if (rate === null) return ''
+  if (unit === 'items') return `${rate.toFixed(1)}/s`
+  const units = ['B/s', 'KB/s', 'MB/s', 'GB/s']
+  let v = rate
+  let i = 0
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return ''
+  if (seconds < 60) return `${Math.ceil(seconds)}s`
+  return `${Math.floor(seconds / 60)}m ${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`
+}

@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import type { Job, JobLogLine } from '../../../../../src/shared/domain'
+import { EdgeError } from '../../../../../src/shared/errors'
+import { JobRunner } from '../../../../../src/main/core/jobs/job-runner'
+import { migrate } from '../../../../../src/main/store/migrate'
+import { migrations } from '../../../../../src/main/store/migrations'
+import { createJobsRepo } from '../../../../../src/main/store/jobs-repo'
+
+function setup(clock = { t: 1_000_000 }) {
+  const db = new Database(':memory:')
+  migrate(db, migrations)
+  const repo = createJobsRepo(db)
+  const updates: Job[] = []
+  const logs: JobLogLine[] = []
+  const runner = new JobRunner(repo, { updated: (j) => updates.push(j), log: (l) => logs.push(l) }, () => clock.t)
+  return { db, repo, runner, updates, logs, clock }
+}
+
+describe('JobRunner', () => {
+  it('reports steps, percent, rate and ETA, and stores them with the log', async () => {
+    const { runner, repo, updates, clock } = setup()
+    const job = runner.start({ kind: 'copy', title: 'Copy 10 MB', unit: 'bytes' }, async (ctx) => {
+      await ctx.step('Send the file', async () => {
+        for (let i = 1; i <= 10; i++) {
+          clock.t += 1000
+          ctx.progress(i * 1_000_000, 10_000_000)
+        }
+      })
+    })
+    const done = await runner.wait(job.id)
+    expect(done.state).toBe('succeeded')
+    expect(done.percent).toBe(100)
+    const mid = updates.find((u) => u.state === 'running' && u.percent === 50)
+    expect(mid?.rate).toBeCloseTo(1_000_000, -3)
+    expect(mid?.etaSeconds).toBeCloseTo(5, 0)
+    const detail = repo.detail(job.id)
+    expect(detail?.steps).toEqual([expect.objectContaining({ name: 'Send the file', state: 'succeeded' })])
+    expect(detail?.log.map((l) => l.text)).toContain('▶ Send the file')
+  })
+
+  it('cancel stops the work and records the job as cancelled', async () => {
+    const { runner, repo } = setup()
+    let sawAbort = false
+    const job = runner.start({ kind: 'wait', title: 'Wait forever' }, (ctx) =>
+      ctx.step('Wait', () => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => ((sawAbort = true), reject(ctx.signal.reason)))))
+    )
+    runner.cancel(job.id)
+    const done = await runner.wait(job.id)
+    expect(sawAbort).toBe(true)
+    expect(done.state).toBe('cancelled')
+    expect(repo.detail(job.id)?.steps[0]?.state).toBe('cancelled')
+  })
+
+  it('a failing step fails the job with its code and a message a technician can read', async () => {
+    const { runner } = setup()
+    const job = runner.start({ kind: 'x', title: 'x' }, (ctx) =>
+      ctx.step('Connect', async () => {
+        throw new EdgeError('HOST_UNREACHABLE', '10.0.0.9:22')
+      })
+    )
+    const done = await runner.wait(job.id)
+    expect(done.state).toBe('failed')
+    expect(done.error).toMatchObject({ code: 'HOST_UNREACHABLE', detail: '10.0.0.9:22' })
+    expect(done.error?.message).toMatch(/Check the cable/)
+  })
+
+  it('never writes a registered secret to the log, even inside an error', async () => {
+    const { runner, repo, logs } = setup()
+    const job = runner.start({ kind: 'x', title: 'x' }, async (ctx) => {
+      ctx.secret('hunter2')
+      ctx.log('info', 'logging in with password hunter2')
+      throw new Error('auth failed for hunter2')
+    })
+    const done = await runner.wait(job.id)
+    const all = JSON.stringify({ done, logs, detail: repo.detail(job.id) })
+    expect(all).not.toContain('hunter2')
+    expect(all).toContain('***')
+  })
+
+  it('marks jobs that were running when the app stopped as interrupted', () => {
+    const first = setup()
+    const job = first.runner.start({ kind: 'long', title: 'Long' }, () => new Promise(() => {}))
+    // The process "dies" here: a new runner over the same database starts up.
+    const second = new JobRunner(first.repo, { updated: () => {}, log: () => {} })
+    expect(second.recoverInterrupted()).toBe(1)
+    expect(first.repo.get(job.id)).toMatchObject({ state: 'interrupted', error: { code: 'JOB_INTERRUPTED' } })
+  })
+})
