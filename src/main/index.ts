@@ -72,7 +72,9 @@ void app.whenReady().then(() => {
     dataDir: process.env.EDGEDOCK_DATA_DIR ?? defaultDataDir(),
     nativeBinding: electronNativeBinding(app.getAppPath(), process.versions.electron ?? ''),
     version: app.getVersion(),
-    watchExternal: true
+    resourcesDir: path.join(app.getAppPath(), 'resources'),
+    watchExternal: true,
+    watchUsb: true
   })
   registerHandlers(edgedock)
   createWindow()

@@ -1,11 +1,13 @@
 // The renderer's only door to the main process: one named function per contract method and a
 // subscription to the contract's events. There is no generic invoke(channel, …).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { eventNames, methodNames, type CallResult, type EventName } from '../shared/contract'
 import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX } from '../shared/ipc-channels'
 
 type Bridge = Record<string, (input: unknown) => Promise<CallResult>> & {
   on(event: EventName, listener: (payload: unknown) => void): () => void
+  /** The path of a file the user dropped or picked; main still checks it (api/user-files). */
+  pathForFile(file: File): string
 }
 
 const bridge = Object.fromEntries(
@@ -20,5 +22,7 @@ bridge.on = (event, listener) => {
   ipcRenderer.on(EVENT_CHANNEL, handler)
   return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler)
 }
+
+bridge.pathForFile = (file) => webUtils.getPathForFile(file)
 
 contextBridge.exposeInMainWorld('edgedock', bridge)

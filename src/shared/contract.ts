@@ -14,10 +14,17 @@ import {
   settingsSchema,
   userSchema
 } from './domain'
+import { cidrSchema, usbSnapshotSchema } from './discovery'
+import { inspectionSchema, modelNameSchema, modelRecordSchema, modelRefSchema, modelVersionSchema } from './models'
 
 const empty = z.object({}).strict()
 const ok = z.object({ ok: z.literal(true) })
 const jobStarted = z.object({ jobId: idSchema })
+/** A file: a path (CLI, desktop drop) or an upload id (station); see api/user-files.ts. */
+const fileRef = z
+  .object({ path: z.string().max(4096).optional(), upload: z.string().max(64).optional() })
+  .strict()
+  .refine((f) => (f.path === undefined) !== (f.upload === undefined), 'give either a path or an upload')
 
 export const contract = {
   methods: {
@@ -43,6 +50,17 @@ export const contract = {
       input: z.object({ ids: z.array(idSchema).max(1000).optional() }).strict(),
       output: jobStarted
     },
+    'discovery.scan': {
+      input: z
+        .object({
+          subnets: z.array(cidrSchema).max(64).optional(),
+          timeoutMs: z.number().int().min(100).max(60_000).optional(),
+          mdns: z.boolean().optional()
+        })
+        .strict(),
+      output: jobStarted
+    },
+    'usb.scan': { input: empty, output: usbSnapshotSchema },
     'jobs.list': {
       input: z.object({ limit: z.number().int().min(1).max(500).default(50), state: jobStateSchema.optional() }).strict(),
       output: z.array(jobSchema)
@@ -60,6 +78,31 @@ export const contract = {
         .strict(),
       output: z.array(historyEntrySchema)
     },
+    'models.list': { input: empty, output: z.array(modelRecordSchema) },
+    'models.import': {
+      input: z
+        .object({
+          file: fileRef,
+          name: modelNameSchema.optional(),
+          version: modelVersionSchema.optional(),
+          notes: z.string().max(2000).optional()
+        })
+        .strict(),
+      output: z.object({ record: modelRecordSchema, alreadyPresent: z.boolean() })
+    },
+    'models.inspect': { input: z.object({ ref: modelRefSchema }).strict(), output: inspectionSchema },
+    'models.remove': { input: z.object({ ref: modelRefSchema }).strict(), output: modelRecordSchema },
+    'models.compare': {
+      input: z
+        .object({
+          a: modelRefSchema,
+          b: modelRefSchema,
+          samples: z.union([fileRef, z.object({ builtin: z.enum(['digits-100']) }).strict()]),
+          limit: z.number().int().min(1).max(100_000).optional()
+        })
+        .strict(),
+      output: jobStarted
+    },
     'settings.get': { input: empty, output: settingsSchema },
     'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema }
   },
@@ -67,7 +110,8 @@ export const contract = {
     'devices.changed': z.object({ devices: z.array(deviceSchema) }),
     'jobs.updated': jobSchema,
     'jobs.log': jobLogLineSchema,
-    'settings.changed': settingsSchema
+    'settings.changed': settingsSchema,
+    'usb.changed': usbSnapshotSchema
   }
 } as const
 

@@ -27,6 +27,14 @@ export const deviceSchema = z.object({
   serial: z.string().nullable(),
   hostKeyFingerprint: z.string().nullable(),
   sshBanner: z.string().nullable(),
+  hostname: z.string().nullable(),
+  /** The address before the last change (DHCP), so the UI can say "was 10.0.0.23". */
+  previousHost: z.string().nullable(),
+  macs: z.array(z.string()),
+  isRaspberryPi: z.boolean(),
+  /** What a login read: OS, architecture, userland bits, memory, disk, temperature. */
+  facts: z.record(z.string(), z.unknown()).nullable(),
+  services: z.array(z.string()),
   state: deviceStateSchema,
   lastSeen: z.number().nullable(),
   sources: z.array(deviceSourceSchema),
@@ -57,6 +65,8 @@ export const jobSchema = z.object({
   rate: z.number().nullable(),
   etaSeconds: z.number().nullable(),
   error: serializedErrorSchema.nullable(),
+  /** What the job produced, when it produces something (a comparison report, a benchmark). */
+  result: z.unknown().nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable()

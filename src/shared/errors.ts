@@ -119,6 +119,50 @@ export const errorMessages = {
     en: 'The two models give outputs of different sizes ({detail} values), so they are not versions of the same model.',
     zh: '两个模型的输出大小不同（{detail} 个值），它们不是同一模型的不同版本，无法比较。'
   },
+  DISCOVERY_INVALID_SUBNET: {
+    en: '"{detail}" is not a subnet. Write it like 192.168.1.0/24.',
+    zh: '"{detail}" 不是有效的子网，请按 192.168.1.0/24 的格式填写。'
+  },
+  DISCOVERY_SUBNET_TOO_LARGE: {
+    en: '{detail} is too large to scan. Use a /16 or smaller, e.g. 192.168.0.0/16.',
+    zh: '{detail} 范围太大，无法扫描。请使用 /16 或更小的子网，例如 192.168.0.0/16。'
+  },
+  DISCOVERY_ABORTED: {
+    en: 'Scan cancelled.',
+    zh: '扫描已取消。'
+  },
+  USB_UDEV_MISSING: {
+    en: 'USB console cables cannot be listed because udev is not installed. Install it (sudo apt-get install udev) and plug the cable in again.',
+    zh: '未安装 udev，无法列出 USB 串口线。请安装（sudo apt-get install udev）后重新插入串口线。'
+  },
+  USB_LIST_FAILED: {
+    en: 'Listing USB devices failed: {detail}. Unplug the device, plug it back in, and scan again.',
+    zh: '列出 USB 设备失败：{detail}。请拔插后重新扫描。'
+  },
+  SERIAL_LOGIN_TIMEOUT: {
+    en: 'The serial console showed no login prompt in time. Check that the unit has power, the cable is on GPIO 14/15 with TX and RX crossed, and the speed is 115200.',
+    zh: '串口控制台未及时出现登录提示。请检查设备已通电、串口线接在 GPIO 14/15（TX/RX 交叉）且波特率为 115200。'
+  },
+  SERIAL_LOGIN_INCORRECT: {
+    en: 'The unit refused the user name or password (Login incorrect). Check them and try again; EdgeDock tried only once.',
+    zh: '设备拒绝了用户名或密码（Login incorrect）。请核对后重试；EdgeDock 只尝试了一次。'
+  },
+  SERIAL_COMMAND_TIMEOUT: {
+    en: 'The command "{detail}" did not finish on the serial console in time. The unit may be busy; try again.',
+    zh: '命令"{detail}"未在串口控制台上及时完成。设备可能正忙，请重试。'
+  },
+  SERIAL_COMMAND_FAILED: {
+    en: 'The command "{detail}" failed on the unit. Its output is in the job log.',
+    zh: '命令"{detail}"在设备上执行失败，输出见任务日志。'
+  },
+  SERIAL_CONSOLE_CLOSED: {
+    en: 'The serial port closed before setup finished (cable unplugged?). Plug it back in and try again.',
+    zh: '串口在完成前已关闭（串口线被拔出？）。请重新插好后重试。'
+  },
+  MDNS_UNAVAILABLE: {
+    en: 'Name discovery (mDNS) could not start: {detail}. The network scan still ran, and units can still be found by address.',
+    zh: '名称发现（mDNS）无法启动：{detail}。网络扫描仍已完成，仍可按地址找到设备。'
+  },
   INTERNAL: {
     en: 'Something went wrong inside EdgeDock ({detail}). The job log has the details.',
     zh: 'EdgeDock 内部出错（{detail}）。详情见任务日志。'

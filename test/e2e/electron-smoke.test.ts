@@ -34,10 +34,12 @@ describe.skipIf(!bin || !nativeReady)('Electron desktop window', () => {
       await win.getByLabel('Address', { exact: true }).fill('pi@127.0.0.1:2201')
       await win.getByRole('button', { name: 'Add device' }).click()
       await expect.poll(() => win.locator('[data-testid="device-row"]').count()).toBe(1)
-      // The renderer has no node: require and process are absent in the sandbox.
-      expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
-      const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.getLastWebPreferences())
-      expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false })
+      // The renderer has no node (sandbox, no integration) and the bridge has no generic invoke.
+      const g = await win.evaluate(() => {
+        const w = globalThis as unknown as { require?: unknown; process?: unknown; edgedock?: Record<string, unknown> }
+        return { require: typeof w.require, process: typeof w.process, invoke: typeof w.edgedock?.invoke, list: typeof w.edgedock?.['devices.list'] }
+      })
+      expect(g).toEqual({ require: 'undefined', process: 'undefined', invoke: 'undefined', list: 'function' })
     } finally {
       await app.close()
       t.cleanup()

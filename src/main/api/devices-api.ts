@@ -9,3 +9,13 @@ export const devicesApi = (s: Services) =>
     'devices.rename': ({ id, name }) => s.devices.rename(id, name),
     'devices.check': ({ ids }) => ({ jobId: s.devices.check(ids) })
   }) satisfies HandlersFor<'devices'>
+
+export const discoveryApi = (s: Services) =>
+  ({
+    'discovery.scan': (opts) => ({ jobId: s.discovery.scan(opts) })
+  }) satisfies HandlersFor<'discovery'>
+
+export const usbApi = (s: Services) =>
+  ({
+    'usb.scan': () => s.discovery.usb()
+  }) satisfies HandlersFor<'usb'>

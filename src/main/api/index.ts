@@ -1,16 +1,20 @@
 // All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
 import type { Services } from '../app/create-app'
 import { appApi, historyApi, settingsApi } from './app-api'
-import { devicesApi } from './devices-api'
+import { devicesApi, discoveryApi, usbApi } from './devices-api'
 import type { Handlers } from './handlers'
 import { jobsApi } from './jobs-api'
+import { modelsApi } from './models-api'
 
 export function createHandlers(s: Services): Handlers {
   return {
     ...appApi(s),
     ...devicesApi(s),
+    ...discoveryApi(s),
+    ...usbApi(s),
     ...jobsApi(s),
     ...historyApi(s),
+    ...modelsApi(s),
     ...settingsApi(s)
   } satisfies Handlers
 }

@@ -1,6 +1,7 @@
 // Composition root: builds every service from a config. Electron, the station and the CLI all
 // start here, so they share one behaviour and one database.
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Device } from '../../shared/domain'
 import { createHandlers } from '../api'
 import { createDispatch, type Dispatch } from '../api/dispatch'
@@ -15,6 +16,12 @@ import { createHostKeysRepo } from '../store/host-keys-repo'
 import { createJobsRepo } from '../store/jobs-repo'
 import { openDatabase } from '../store/open-database'
 import { createSettingsRepo } from '../store/settings-repo'
+import { createModelsRepo } from '../store/models-repo'
+import { ModelLibrary } from '../core/models/model-library'
+import { createDiscoveryService } from '../core/devices/discovery-service'
+import { localCommandRunner, readSysfsUsbDevices, scanUsb, serialportList, watchUsb, udevMonitorTrigger } from '../core/discovery'
+import os from 'node:os'
+import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
 import { watchExternalChanges } from './watch-external-changes'
 
@@ -23,6 +30,10 @@ export interface AppConfig {
   /** better-sqlite3 built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string
   version?: string
+  /** Where the shipped resources are (demo model, sample set, device agent). */
+  resourcesDir?: string
+  /** Follow USB hotplug (desktop and station; the CLI scans once when asked). */
+  watchUsb?: boolean
   /** Poll the database for writes by other processes (CLI, a second station) and re-emit. */
   watchExternal?: boolean
   onInternalError?: (err: unknown, where: string) => void
@@ -54,8 +65,27 @@ export function createApp(config: AppConfig) {
   })
   jobs.recoverInterrupted()
   const devices = createDeviceService({ devices: store.devices, history: store.history, jobs, events, probe: probeSsh })
+  const runner = localCommandRunner()
+  const usbScan = () => scanUsb({ listSerialPorts: serialportList, readUsbDevices: () => readSysfsUsbDevices(), runner })
+  const discovery = createDiscoveryService({
+    devices: store.devices,
+    history: store.history,
+    jobs,
+    events,
+    settings: () => store.settings.get(),
+    lan: { runner, interfaces: () => os.networkInterfaces() },
+    scanUsb: usbScan,
+    uniqueName: devices.uniqueName
+  })
+  const usbWatcher = config.watchUsb
+    ? watchUsb({ scan: usbScan, onChange: (_diff, snapshot) => events.emit('usb.changed', snapshot), trigger: udevMonitorTrigger() })
+    : null
+  const models = new ModelLibrary({ dataDir, catalog: createModelsRepo(db), engine: lazyOrtEngine() })
+  // Temp files of an import cut short by a crash or a pulled plug; nothing else depends on this.
+  void models.recover().catch((err: unknown) => (config.onInternalError ?? console.error)(err, 'models.recover'))
+  const resourcesDir = config.resourcesDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources')
 
-  const services = { dataDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices }
+  const services = { dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal
@@ -69,6 +99,7 @@ export function createApp(config: AppConfig) {
     events,
     close() {
       stopWatching()
+      usbWatcher?.stop()
       db.close()
     }
   }
@@ -76,6 +107,9 @@ export function createApp(config: AppConfig) {
 export type EdgeDockApp = ReturnType<typeof createApp>
 export type Services = {
   dataDir: string
+  resourcesDir: string
+  models: ModelLibrary
+  discovery: EdgeDockApp['services']['discovery']
   version: string
   store: EdgeDockApp['services']['store']
   events: EventHub

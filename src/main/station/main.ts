@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`The UI is not built in ${opts.rendererDir}: run "npm run build" first.\n`)
     process.exit(1)
   }
-  const app = createApp({ dataDir: opts.dataDir, watchExternal: true })
+  const app = createApp({ dataDir: opts.dataDir, watchExternal: true, watchUsb: true })
   const station = await startStation({ app, rendererDir: opts.rendererDir, host: opts.host, port: Number(opts.port) })
   process.stdout.write(`EdgeDock station: ${station.url}\n`)
   const stop = async () => {

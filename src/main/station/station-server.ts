@@ -9,9 +9,12 @@ import { isEventName } from '../../shared/contract'
 import type { EdgeDockApp } from '../app/create-app'
 import { COOKIE, newToken, sameOrigin, sameToken, tokenFrom } from './auth'
 import { CSP } from './csp'
+import { receiveUpload } from '../api/user-files'
+
+const MAX_UPLOAD_BYTES = 2 * 1024 ** 3
 
 export interface StationOptions {
-  app: Pick<EdgeDockApp, 'dispatch' | 'events'>
+  app: Pick<EdgeDockApp, 'dispatch' | 'events'> & { services: { dataDir: string } }
   rendererDir: string
   host?: string
   port?: number
@@ -51,6 +54,24 @@ export async function startStation(opts: StationOptions): Promise<Station> {
     if (!sameToken(query, token) && !sameToken(cookie, token)) {
       res.writeHead(401, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('401: open the link the station printed, with its token.\n')
+      return
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/upload')) {
+      // Files from the browser (a model, a sample set) land in the data folder; calls then name the upload id.
+      if (!sameOrigin(req)) {
+        res.writeHead(403, base).end()
+        return
+      }
+      receiveUpload(opts.app.services.dataDir, req, MAX_UPLOAD_BYTES).then(
+        (upload) => {
+          res.writeHead(200, { ...base, 'Content-Type': 'application/json' })
+          res.end(JSON.stringify({ upload }))
+        },
+        (err: unknown) => {
+          res.writeHead(413, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
+          res.end(String((err as Error).message))
+        }
+      )
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

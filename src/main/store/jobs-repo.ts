@@ -17,6 +17,7 @@ interface Row {
   rate: number | null
   eta_seconds: number | null
   error: string | null
+  result: string | null
   created_at: number
   started_at: number | null
   finished_at: number | null
@@ -36,6 +37,7 @@ const toJob = (r: Row): Job => ({
   rate: r.rate,
   etaSeconds: r.eta_seconds,
   error: r.error ? (JSON.parse(r.error) as Job['error']) : null,
+  result: r.result ? (JSON.parse(r.result) as unknown) : null,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at
@@ -46,10 +48,10 @@ export function createJobsRepo(db: Database.Database): JobStore & {
   detail(id: string): JobDetail | undefined
 } {
   const insert = db.prepare(`INSERT INTO jobs (id, kind, title, device_id, state, step, percent, done, total, unit, rate,
-    eta_seconds, error, created_at, started_at, finished_at) VALUES (@id, @kind, @title, @deviceId, @state, @step, @percent,
-    @done, @total, @unit, @rate, @etaSeconds, @error, @createdAt, @startedAt, @finishedAt)`)
+    eta_seconds, error, result, created_at, started_at, finished_at) VALUES (@id, @kind, @title, @deviceId, @state, @step,
+    @percent, @done, @total, @unit, @rate, @etaSeconds, @error, @result, @createdAt, @startedAt, @finishedAt)`)
   const save = db.prepare(`UPDATE jobs SET state = @state, step = @step, percent = @percent, done = @done, total = @total,
-    unit = @unit, rate = @rate, eta_seconds = @etaSeconds, error = @error, started_at = @startedAt,
+    unit = @unit, rate = @rate, eta_seconds = @etaSeconds, error = @error, result = @result, started_at = @startedAt,
     finished_at = @finishedAt WHERE id = @id`)
   const get = db.prepare<[string], Row>('SELECT * FROM jobs WHERE id = ?')
   const stepInsert = db.prepare('INSERT INTO job_steps (job_id, idx, name, state, started_at) VALUES (?, ?, ?, ?, ?)')
@@ -65,7 +67,11 @@ export function createJobsRepo(db: Database.Database): JobStore & {
     WHERE state IN ('queued', 'running')`)
   const interruptSteps = db.prepare(`UPDATE job_steps SET state = 'interrupted', finished_at = @now
     WHERE state = 'running'`)
-  const toRow = (j: Job) => ({ ...j, error: j.error ? JSON.stringify(j.error) : null })
+  const toRow = (j: Job) => ({
+    ...j,
+    error: j.error ? JSON.stringify(j.error) : null,
+    result: j.result === null || j.result === undefined ? null : JSON.stringify(j.result)
+  })
 
   return {
     create: (j) => void insert.run(toRow(j)),

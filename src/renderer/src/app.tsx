@@ -7,6 +7,7 @@ import type { StringKey } from './i18n/strings'
 import { ComingPage } from './pages/coming-page'
 import { DevicesPage } from './pages/devices-page'
 import { HistoryPage } from './pages/history-page'
+import { ModelsPage } from './pages/models-page'
 import { SettingsPage } from './pages/settings-page'
 
 const pages = ['devices', 'models', 'benchmarks', 'logs', 'flash', 'history', 'settings'] as const
@@ -74,7 +75,7 @@ function Shell({ settings }: { settings: Settings }) {
       </aside>
       <main className="content">
         {page === 'devices' && <DevicesPage defaultUser={settings.defaultUser} />}
-        {page === 'models' && <ComingPage title="nav.models" body="soon.models" />}
+        {page === 'models' && <ModelsPage />}
         {page === 'benchmarks' && <ComingPage title="nav.benchmarks" body="soon.benchmarks" />}
         {page === 'logs' && <ComingPage title="nav.logs" body="soon.logs" />}
         {page === 'flash' && <ComingPage title="nav.flash" body="soon.flash" />}

@@ -39,6 +39,7 @@ export function createDeviceService(deps: DeviceServiceDeps) {
   return {
     list: (): Device[] => devices.list(),
     get,
+    uniqueName,
 
     /** Finds a device by id, by name or by `user@host[:port]`, as the CLI's targets are written. */
     resolve(ref: string): Device {
@@ -66,6 +67,12 @@ export function createDeviceService(deps: DeviceServiceDeps) {
         serial: null,
         hostKeyFingerprint: null,
         sshBanner: null,
+        hostname: null,
+        previousHost: null,
+        macs: [],
+        isRaspberryPi: false,
+        facts: null,
+        services: [],
         state: 'unknown',
         lastSeen: null,
         sources: ['manual'],

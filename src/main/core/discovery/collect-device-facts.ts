@@ -3,15 +3,20 @@
 import { FACT_COMMANDS, parseDeviceFacts, type DeviceFacts, type FactCommandKey, type FactOutputs } from './device-facts'
 import type { CommandRunner } from './ports'
 
+// OpenSSH allows 10 sessions per connection (MaxSessions); stay well below it when the runner
+// multiplexes commands over one SSH connection.
+const PARALLEL_COMMANDS = 4
+
 export async function collectDeviceFacts(runner: CommandRunner, signal?: AbortSignal): Promise<DeviceFacts> {
-  const keys = Object.keys(FACT_COMMANDS) as FactCommandKey[]
-  const results = await Promise.allSettled(
-    keys.map((key) => runner.run(FACT_COMMANDS[key], signal ? { signal } : undefined))
-  )
+  const queue = Object.keys(FACT_COMMANDS) as FactCommandKey[]
   const outputs: FactOutputs = {}
-  results.forEach((result, i) => {
-    // A failed read (no such file, permission) is an absent fact, not an error.
-    if (result.status === 'fulfilled' && result.value.exitCode === 0) outputs[keys[i]!] = result.value.stdout
-  })
+  async function worker(): Promise<void> {
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+      const result = await runner.run(FACT_COMMANDS[key], signal ? { signal } : undefined).catch(() => null)
+      // A failed read (no such file, permission) is an absent fact, not an error.
+      if (result && result.exitCode === 0) outputs[key] = result.stdout
+    }
+  }
+  await Promise.all(Array.from({ length: PARALLEL_COMMANDS }, worker))
   return parseDeviceFacts(outputs)
 }

@@ -29,6 +29,8 @@ export interface LanDiscoveryOptions {
   subnets?: readonly string[]
   /** `--timeout`: bounds mDNS listening and each host's waits; default 3 s */
   timeoutMs?: number
+  /** SSH port to sweep; 22 unless a lab forwards it elsewhere */
+  port?: number
   /** skip mDNS (e.g. where multicast is unwanted) */
   mdns?: boolean
   signal?: AbortSignal
@@ -80,6 +82,7 @@ export async function discoverLan(ports: LanDiscoveryPorts, options: LanDiscover
 
   const sweeping = sshSweep({
     hosts: plan.hosts,
+    port: options.port ?? 22,
     connectTimeoutMs: Math.min(DEFAULT_CONNECT_TIMEOUT_MS, Math.max(100, timeoutMs / 3)),
     bannerTimeoutMs: Math.min(DEFAULT_BANNER_TIMEOUT_MS, Math.max(200, timeoutMs / 2)),
     ...(ports.prober ? { prober: ports.prober } : {}),

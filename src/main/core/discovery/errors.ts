@@ -1,6 +1,8 @@
 // Named errors of discovery. Each carries a stable `code`; the lead's table in
 // src/shared/errors.ts maps codes to the sentence a technician reads (en / zh).
 
+import { EdgeError } from '../../../shared/errors'
+
 export type DiscoveryErrorCode =
   | 'DISCOVERY_INVALID_SUBNET'
   | 'DISCOVERY_SUBNET_TOO_LARGE'
@@ -14,24 +16,23 @@ export type DiscoveryErrorCode =
   | 'SERIAL_CONSOLE_CLOSED'
   | 'MDNS_UNAVAILABLE'
 
-export class DiscoveryError extends Error {
-  readonly code: DiscoveryErrorCode
-  constructor(code: DiscoveryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = new.target.name
-    this.code = code
+/** An EdgeError, so every transport serialises it as {code, message, detail}. */
+export class DiscoveryError extends EdgeError {
+  declare readonly code: DiscoveryErrorCode
+  constructor(code: DiscoveryErrorCode, message: string, options?: { cause?: unknown; detail?: string }) {
+    super(code, options?.detail ?? '', { cause: options?.cause, message })
   }
 }
 
 export class InvalidSubnetError extends DiscoveryError {
   constructor(readonly subnet: string) {
-    super('DISCOVERY_INVALID_SUBNET', `"${subnet}" is not an IPv4 subnet such as 192.168.1.0/24`)
+    super('DISCOVERY_INVALID_SUBNET', `"${subnet}" is not an IPv4 subnet such as 192.168.1.0/24`, { detail: subnet })
   }
 }
 
 export class SubnetTooLargeError extends DiscoveryError {
   constructor(readonly subnet: string, readonly minPrefix: number) {
-    super('DISCOVERY_SUBNET_TOO_LARGE', `${subnet} is too large to sweep; use /${minPrefix} or smaller`)
+    super('DISCOVERY_SUBNET_TOO_LARGE', `${subnet} is too large to sweep; use /${minPrefix} or smaller`, { detail: subnet })
   }
 }
 
@@ -49,7 +50,7 @@ export class UsbUdevMissingError extends DiscoveryError {
 
 export class UsbListFailedError extends DiscoveryError {
   constructor(detail: string, cause?: unknown) {
-    super('USB_LIST_FAILED', `Listing USB devices failed: ${detail}`, { cause })
+    super('USB_LIST_FAILED', `Listing USB devices failed: ${detail}`, { cause, detail })
   }
 }
 
@@ -67,13 +68,13 @@ export class SerialLoginIncorrectError extends DiscoveryError {
 
 export class SerialCommandTimeoutError extends DiscoveryError {
   constructor(readonly command: string) {
-    super('SERIAL_COMMAND_TIMEOUT', `The command "${command}" did not finish on the serial console in time`)
+    super('SERIAL_COMMAND_TIMEOUT', `The command "${command}" did not finish on the serial console in time`, { detail: command })
   }
 }
 
 export class SerialCommandFailedError extends DiscoveryError {
   constructor(readonly command: string, readonly exitCode: number, readonly output: string) {
-    super('SERIAL_COMMAND_FAILED', `The command "${command}" failed on the serial console (exit ${exitCode})`)
+    super('SERIAL_COMMAND_FAILED', `The command "${command}" failed on the serial console (exit ${exitCode})`, { detail: command })
   }
 }
 
@@ -85,6 +86,6 @@ export class SerialConsoleClosedError extends DiscoveryError {
 
 export class MdnsUnavailableError extends DiscoveryError {
   constructor(detail: string, cause?: unknown) {
-    super('MDNS_UNAVAILABLE', `mDNS is not available: ${detail}`, { cause })
+    super('MDNS_UNAVAILABLE', `mDNS is not available: ${detail}`, { cause, detail })
   }
 }

@@ -19,6 +19,7 @@ export class ConsoleTimeoutError extends Error {
 }
 
 // Terminal control sequences (colours, bracketed-paste on/off) are noise to the parser.
+// eslint-disable-next-line no-control-regex -- ESC is exactly what has to be matched here
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]/g
 
 export class ConsoleSession {

@@ -3,7 +3,7 @@
 // only when the user names it, and never wider than /16.
 
 import { SubnetTooLargeError } from './errors'
-import { formatCidr, hostCount, hostsOf, maskOf, parseCidr, parseIpv4, prefixFromNetmask, type Ipv4Subnet } from './ipv4'
+import { formatCidr, hostsOf, maskOf, parseCidr, parseIpv4, prefixFromNetmask, type Ipv4Subnet } from './ipv4'
 
 export const DEFAULT_PREFIX_CAP = 24
 export const WIDEST_EXPLICIT_PREFIX = 16
@@ -90,5 +90,3 @@ function parseExplicit(text: string): Ipv4Subnet {
   if (subnet.prefix < WIDEST_EXPLICIT_PREFIX) throw new SubnetTooLargeError(text, WIDEST_EXPLICIT_PREFIX)
   return subnet
 }
-
-export { hostCount }

@@ -16,6 +16,8 @@ export interface JobContext {
   log(level: JobLogLine['level'], text: string): void
   /** Registers a value (password, token) that must never appear in the job's log. */
   secret(value: string): void
+  /** What the job produced; stored with it and sent with its last update. */
+  setResult(value: unknown): void
 }
 
 export interface JobSpec {
@@ -62,6 +64,7 @@ export class JobRunner {
       rate: null,
       etaSeconds: null,
       error: null,
+      result: null,
       createdAt: this.now(),
       startedAt: this.now(),
       finishedAt: null
@@ -124,6 +127,9 @@ export class JobRunner {
         if (value.length > 0) secrets.push(value)
       },
       log,
+      setResult: (value) => {
+        job.result = value
+      },
       progress: (done, total) => {
         job.done = done
         if (total !== undefined) job.total = total

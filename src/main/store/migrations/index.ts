@@ -2,5 +2,7 @@
 import type { Migration } from '../migrate'
 import m0001 from './0001-initial'
 import m0002 from './0002-models'
+import m0003 from './0003-job-results'
+import m0004 from './0004-discovered-devices'
 
-export const migrations: readonly Migration[] = [m0001, m0002]
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004]

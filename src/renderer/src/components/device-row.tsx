@@ -34,11 +34,15 @@ export function DeviceRow({ device: d, now }: { device: Device; now: number }) {
       <td className="mono">
         {d.user}@{d.host}
         {d.port !== 22 ? `:${d.port}` : ''}
+        {d.previousHost && <div className="muted small">{t('devices.was', { host: d.previousHost })}</div>}
       </td>
       <td>
         <span className={`dot dot-${d.state}`} aria-hidden /> {t(`state.${d.state}`)}
       </td>
-      <td>{d.model ?? '—'}</td>
+      <td>
+        {d.model ?? (d.isRaspberryPi ? 'Raspberry Pi' : '—')}
+        {d.hostname && <div className="muted small mono">{d.hostname}.local</div>}
+      </td>
       <td className="mono">{d.mac ?? '—'}</td>
       <td className="mono">{d.serial ?? '—'}</td>
       <td title={d.lastSeen ? new Date(d.lastSeen).toLocaleString() : ''}>{relativeTime(d.lastSeen, t, now)}</td>

@@ -3,6 +3,7 @@ import type { Device } from '../../../shared/domain'
 import { useClient, useLive } from '../client/client-context'
 import { AddDeviceForm } from '../components/add-device-form'
 import { DeviceRow } from '../components/device-row'
+import { UsbSection } from '../components/usb-section'
 import { useI18n } from '../i18n/i18n'
 
 export function DevicesPage({ defaultUser }: { defaultUser: string }) {
@@ -21,9 +22,18 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
     const q = filter.trim().toLowerCase()
     if (!devices || !q) return devices ?? []
     return devices.filter((d) =>
-      [d.name, d.host, d.user, d.model, d.mac, d.serial].some((v) => v?.toLowerCase().includes(q))
+      [d.name, d.host, d.user, d.model, d.mac, d.serial, d.hostname].some((v) => v?.toLowerCase().includes(q))
     )
   }, [devices, filter])
+
+  const scan = async () => {
+    try {
+      setError(null)
+      await client['discovery.scan']({})
+    } catch (err) {
+      setError(errorText(err))
+    }
+  }
 
   const check = async () => {
     try {
@@ -50,6 +60,7 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
           </h2>
           <div className="toolbar">
             <input className="filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={t('devices.filter')} aria-label={t('devices.filter')} />
+            <button className="primary" onClick={() => void scan()}>{t('devices.scan')}</button>
             <button onClick={() => void check()} disabled={!devices?.length}>{t('devices.check')}</button>
           </div>
         </div>
@@ -73,12 +84,7 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
           </table>
         )}
       </section>
-      <section className="card">
-        <div className="card-head">
-          <h2>{t('devices.usb')}</h2>
-        </div>
-        <p className="empty">{t('devices.usbPending')}</p>
-      </section>
+      <UsbSection />
     </div>
   )
 }

@@ -109,7 +109,8 @@ describe('sshSweep bounds', () => {
   it('ends a stuck probe at the hard deadline', async () => {
     const started = performance.now()
     const result = await sshSweep({ hosts: fortyHosts, prober: silentProber(true), connectTimeoutMs: 100, bannerTimeoutMs: 100 })
-    expect(performance.now() - started).toBeLessThan(1000)
+    // deadline = 100 + 100 + 250 ms, once for all 40
+    expect(performance.now() - started).toBeLessThan(1500)
     expect(result.timedOut).toBe(40)
   })
 

@@ -1,0 +1,106 @@
+// `edgedock devices …`, `edgedock jobs`, `edgedock history`
+import type { Command } from 'commander'
+import type { Device } from '../../shared/domain'
+import { EdgeError } from '../../shared/errors'
+import { parseTarget } from '../../shared/target'
+import type { CliContext } from './cli-context'
+import { followJob } from './follow-job'
+import { ago, table } from './format'
+
+const when = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19)
+
+export function registerDeviceCommands(program: Command, c: CliContext): void {
+  const devices = program.command('devices').description('the device inventory')
+  const resolve = (ref: string) => c.app().services.devices.resolve(ref)
+
+  devices
+    .command('add <target>')
+    .description('add a unit by address: user@host[:port]')
+    .option('--name <name>', 'a name to show instead of the address')
+    .action(async (target: string, o: { name?: string }) => {
+      const t = parseTarget(target)
+      if (!t.ok) throw new EdgeError('INVALID_INPUT', t.reason)
+      const d = await c.call('devices.add', { ...t.target, name: o.name })
+      c.print(d, () => `Added ${d.name} (${d.user}@${d.host}:${d.port})`)
+    })
+  devices
+    .command('list')
+    .description('list the units EdgeDock knows')
+    .action(async () => {
+      const list = await c.call('devices.list', {})
+      c.print(list, () => (list.length ? deviceTable(list) : 'No devices yet. Add one: edgedock devices add pi@192.168.1.50'))
+    })
+  devices
+    .command('remove <device>')
+    .description('remove a unit (by name, id or address) from the inventory')
+    .action(async (ref: string) => {
+      const d = resolve(ref)
+      await c.call('devices.remove', { id: d.id })
+      c.print({ ok: true, id: d.id }, () => `Removed ${d.name}`)
+    })
+  devices
+    .command('rename <device> <name>')
+    .description('give a unit a new display name')
+    .action(async (ref: string, name: string) => {
+      const d = await c.call('devices.rename', { id: resolve(ref).id, name })
+      c.print(d, () => `Renamed to ${d.name}`)
+    })
+  devices
+    .command('check [device...]')
+    .description('check that SSH answers on each unit (all units if none named)')
+    .action(async (refs: string[]) => {
+      const { jobId } = await c.call('devices.check', { ids: refs.map((r) => resolve(r).id) })
+      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const list = await c.call('devices.list', {})
+      c.print({ job, devices: list }, () => deviceTable(list))
+      if (job.state !== 'succeeded') process.exitCode = 1
+    })
+
+  program
+    .command('jobs')
+    .description('recent jobs and how they ended')
+    .option('--limit <n>', 'how many jobs', '20')
+    .action(async (o: { limit: string }) => {
+      const list = await c.call('jobs.list', { limit: Number(o.limit) })
+      c.print(list, () =>
+        list.length
+          ? table(
+              list.map((j) => ({ started: when(j.createdAt), job: j.title, state: j.state, error: j.error?.message ?? '' })),
+              ['started', 'job', 'state', 'error']
+            )
+          : 'No jobs yet.'
+      )
+    })
+
+  program
+    .command('history')
+    .description('what was done to which unit, newest first')
+    .option('--device <device>', 'only this unit')
+    .option('--limit <n>', 'how many entries', '50')
+    .action(async (o: { device?: string; limit: string }) => {
+      const deviceId = o.device ? resolve(o.device).id : undefined
+      const entries = await c.call('history.query', { deviceId, limit: Number(o.limit) })
+      c.print(entries, () =>
+        entries.length
+          ? table(
+              entries.map((e) => ({ when: when(e.ts), device: e.deviceName ?? '', what: e.kind, outcome: e.outcome, summary: e.summary })),
+              ['when', 'device', 'what', 'outcome', 'summary']
+            )
+          : 'No history yet.'
+      )
+    })
+}
+
+function deviceTable(list: Device[]): string {
+  return table(
+    list.map((d) => ({
+      name: d.name,
+      address: `${d.user}@${d.host}${d.port === 22 ? '' : `:${d.port}`}`,
+      state: d.state,
+      model: d.model ?? '',
+      mac: d.mac ?? '',
+      'last seen': ago(d.lastSeen)
+    })),
+    ['name', 'address', 'state', 'model', 'mac', 'last seen']
+  )
+}

@@ -1,0 +1,55 @@
+// LAN discovery as a job (sweep + neighbour table + mDNS, merged into the inventory) and USB snapshots.
+import type { Settings } from '../../../shared/domain'
+import { discoverLan, discoveredDevices, type LanDiscoveryPorts, type UsbSnapshot } from '../discovery'
+import type { DevicesRepo } from '../../store/devices-repo'
+import type { HistoryRepo } from '../../store/history-repo'
+import type { EventHub } from '../event-hub'
+import type { JobRunner } from '../jobs/job-runner'
+import { applyObservations } from './apply-observations'
+
+export interface DiscoveryServiceDeps {
+  devices: DevicesRepo
+  history: HistoryRepo
+  jobs: JobRunner
+  events: EventHub
+  settings: () => Settings
+  lan: LanDiscoveryPorts
+  scanUsb: () => Promise<UsbSnapshot>
+  uniqueName: (base: string) => string
+}
+
+export function createDiscoveryService(deps: DiscoveryServiceDeps) {
+  return {
+    /** Starts a LAN scan job; its result lists what was found (the CLI's --json items). */
+    scan(opts: { subnets?: string[]; timeoutMs?: number; mdns?: boolean }): string {
+      const job = deps.jobs.start({ kind: 'discovery.scan', title: 'Scan the network for Raspberry Pis' }, async (ctx) => {
+        const result = await ctx.step('Sweep subnets, read the neighbour table, browse mDNS', () =>
+          discoverLan(deps.lan, {
+            subnets: opts.subnets && opts.subnets.length ? opts.subnets : undefined,
+            timeoutMs: opts.timeoutMs,
+            mdns: opts.mdns,
+            signal: ctx.signal,
+            onProgress: (p) => ctx.progress(p.done, p.total)
+          })
+        )
+        ctx.log('info', `Swept ${result.subnets.join(', ')}: ${result.sweep.total} addresses in ${result.sweep.elapsedMs} ms`)
+        if (result.mdnsError) ctx.log('warn', result.mdnsError.message)
+        const changes = await ctx.step('Update the inventory', async () =>
+          applyObservations(deps.devices, result.observations, { defaultUser: deps.settings().defaultUser, uniqueName: deps.uniqueName })
+        )
+        for (const c of changes.ipChanged) {
+          const d = deps.devices.get(c.id)
+          ctx.log('info', `${d?.name ?? c.id}: address changed from ${c.from ?? '?'} to ${c.to}`)
+          deps.history.add({ kind: 'device.ip-changed', deviceId: c.id, deviceName: d?.name ?? null, jobId: ctx.jobId, summary: `Address changed from ${c.from ?? '?'} to ${c.to}`, outcome: 'info' })
+        }
+        const found = discoveredDevices(result.observations)
+        ctx.log('info', `Found ${found.length} unit(s), ${found.filter((d) => d.isRaspberryPi).length} Raspberry Pi(s); ${changes.added.length} new`)
+        ctx.setResult({ devices: found, subnets: result.subnets, sweep: result.sweep, mdnsError: result.mdnsError, elapsedMs: result.elapsedMs })
+        deps.events.emit('devices.changed', { devices: deps.devices.list() })
+      })
+      return job.id
+    },
+    usb: (): Promise<UsbSnapshot> => deps.scanUsb()
+  }
+}
+export type DiscoveryService = ReturnType<typeof createDiscoveryService>
