@@ -163,6 +163,30 @@ export const errorMessages = {
     en: 'Name discovery (mDNS) could not start: {detail}. The network scan still ran, and units can still be found by address.',
     zh: '名称发现（mDNS）无法启动：{detail}。网络扫描仍已完成，仍可按地址找到设备。'
   },
+  RUNTIME_32BIT_USERLAND: {
+    en: 'This unit runs 32-bit Raspberry Pi OS; ONNX Runtime has no 32-bit ARM build. Flash the 64-bit Raspberry Pi OS and try again.',
+    zh: '此设备运行的是 32 位 Raspberry Pi OS；ONNX Runtime 没有 32 位 ARM 版本。请刷写 64 位 Raspberry Pi OS 后重试。'
+  },
+  RUNTIME_ARCH_UNSUPPORTED: {
+    en: 'This unit has a {detail} processor; the EdgeDock runtime runs on 64-bit ARM (aarch64) and x86_64 only. Use a Raspberry Pi 3, 4 or 5 with the 64-bit OS.',
+    zh: '此设备的处理器为 {detail}；EdgeDock 运行时仅支持 64 位 ARM（aarch64）和 x86_64。请使用装有 64 位系统的树莓派 3、4 或 5。'
+  },
+  RUNTIME_GLIBC_TOO_OLD: {
+    en: 'This unit\'s system is too old for the runtime ({detail}; glibc 2.28 or newer is needed). Flash a current 64-bit Raspberry Pi OS and try again.',
+    zh: '此设备的系统版本过旧，无法运行该运行时（{detail}；需要 glibc 2.28 或更高版本）。请刷写最新的 64 位 Raspberry Pi OS 后重试。'
+  },
+  RUNTIME_DISK_FULL: {
+    en: 'Not enough free space on this unit ({detail}). Remove old models or files, or use a larger SD card, then try again.',
+    zh: '此设备可用空间不足（{detail}）。请删除旧模型或文件，或换用更大的 SD 卡后重试。'
+  },
+  RUNTIME_PREFLIGHT_UNREADABLE: {
+    en: 'Could not check this unit before installing: {detail}. Make sure it runs Raspberry Pi OS (or Debian) and try again; the job log has the command output.',
+    zh: '安装前无法检查此设备：{detail}。请确认设备运行的是 Raspberry Pi OS（或 Debian）后重试；命令输出见任务日志。'
+  },
+  RUNTIME_BUNDLE_FAILED: {
+    en: 'Could not prepare the device runtime: {detail}. The first build for each processor type needs the npm registry once; after that it works offline.',
+    zh: '无法准备设备运行时：{detail}。每种处理器类型首次构建时需要访问一次 npm 仓库，之后可离线使用。'
+  },
   INTERNAL: {
     en: 'Something went wrong inside EdgeDock ({detail}). The job log has the details.',
     zh: 'EdgeDock 内部出错（{detail}）。详情见任务日志。'

@@ -8,6 +8,7 @@ import type { HistoryRepo } from '../../store/history-repo'
 import type { EventHub } from '../event-hub'
 import type { JobRunner } from '../jobs/job-runner'
 import { mapLimit } from '../map-limit'
+import { blankDevice } from './blank-device'
 import type { SshProbe } from '../net/probe-ssh'
 
 export interface DeviceServiceDeps {
@@ -56,28 +57,14 @@ export function createDeviceService(deps: DeviceServiceDeps) {
         throw new EdgeError('DEVICE_EXISTS', formatTarget(input))
       }
       if (input.name && devices.findByName(input.name)) throw new EdgeError('DEVICE_NAME_TAKEN', input.name)
-      const device: Device = {
+      const device = blankDevice({
         id: randomUUID(),
         name: input.name ?? uniqueName(input.host),
         host: input.host,
         port: input.port,
         user: input.user,
-        mac: null,
-        model: null,
-        serial: null,
-        hostKeyFingerprint: null,
-        sshBanner: null,
-        hostname: null,
-        previousHost: null,
-        macs: [],
-        isRaspberryPi: false,
-        facts: null,
-        services: [],
-        state: 'unknown',
-        lastSeen: null,
-        sources: ['manual'],
         createdAt: now()
-      }
+      })
       devices.insert(device)
       history.add({
         kind: 'device.added',

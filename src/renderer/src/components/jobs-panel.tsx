@@ -3,12 +3,17 @@ import { useEffect, useState } from 'react'
 import type { Job } from '../../../shared/domain'
 import { useClient } from '../client/client-context'
 import { useI18n } from '../i18n/i18n'
+import { dictionaries, type StringKey } from '../i18n/strings'
 import { formatEta, formatRate } from '../../../shared/format'
 
 export function JobsPanel() {
   const client = useClient()
   const { t, errorText } = useI18n()
   const [jobs, setJobs] = useState<Job[]>([])
+  const kindLabel = (kind: string): string | null => {
+    const key = `jobkind.${kind}` as StringKey
+    return key in dictionaries.en ? t(key) : null
+  }
 
   useEffect(() => {
     void client['jobs.list']({ limit: 8 }).then(setJobs)
@@ -25,7 +30,10 @@ export function JobsPanel() {
         {jobs.map((j) => (
           <li key={j.id} className={`job job-${j.state}`} data-testid="job">
             <div className="job-head">
-              <span className="job-title">{j.title}</span>
+              <span className="job-title">
+                {kindLabel(j.kind) ?? j.title}
+                {kindLabel(j.kind) && <small className="job-sub">{j.title}</small>}
+              </span>
               <span className={`pill pill-${j.state}`}>{t(`jobs.state.${j.state}`)}</span>
             </div>
             {j.state === 'running' && (

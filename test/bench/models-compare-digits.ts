@@ -1,0 +1,74 @@
+// Compare figures on the trained digits model: FP32 against an INT8 QDQ version made here (weights
+// quantized per tensor, symmetric int8, each behind a DequantizeLinear; activations stay float), over
+// the 360 held-out samples of shared/models/digits_test.json. Latency is reported next to a reference
+// measured in the same run: the FP32 model compared with itself.
+// Run: npx tsx test/bench/models-compare-digits.ts [digits.onnx] [digits_test.json]
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { compareModels } from '../../src/main/core/models/compare-models'
+import { parseOnnx } from '../../src/main/core/models/onnx-parse'
+import { ModelProto, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../src/main/core/models/onnx-schema'
+import { createOrtEngine } from '../../src/main/core/models/ort-engine'
+import { loadSampleSet } from '../../src/main/core/models/sample-set'
+
+const modelPath = resolve(process.argv[2] ?? '../shared/models/digits_cnn_fp32.onnx')
+const samplesPath = resolve(process.argv[3] ?? '../shared/models/digits_test.json')
+if (!existsSync(modelPath) || !existsSync(samplesPath)) {
+  console.log('models-compare-digits: skipped, the shared digits model or samples are not there')
+  process.exit(0)
+}
+
+function weightOnlyQdq(bytes: Uint8Array): Uint8Array {
+  const model = ModelProto.decode(bytes) as unknown as OnnxModel
+  const graph = model.graph!
+  const dequantize: OnnxNode[] = []
+  const initializers: OnnxTensor[] = []
+  for (const t of graph.initializer ?? []) {
+    if (t.dataType !== 1 || (t.dims?.length ?? 0) < 2 || !t.rawData) {
+      initializers.push(t)
+      continue
+    }
+    const raw = t.rawData
+    const w = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
+    const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 127 || 1
+    const q = Int8Array.from(w, (v) => Math.max(-127, Math.min(127, Math.round(v / scale))))
+    const name = t.name ?? ''
+    initializers.push({ name: `${name}_q`, dataType: 3, dims: t.dims, rawData: new Uint8Array(q.buffer) })
+    initializers.push({ name: `${name}_scale`, dataType: 1, dims: [], rawData: new Uint8Array(new Float32Array([scale]).buffer) })
+    initializers.push({ name: `${name}_zp`, dataType: 3, dims: [], rawData: new Uint8Array([0]) })
+    dequantize.push({ opType: 'DequantizeLinear', name: `${name}_dq`, input: [`${name}_q`, `${name}_scale`, `${name}_zp`], output: [name] })
+  }
+  graph.initializer = initializers
+  graph.node = [...dequantize, ...(graph.node ?? [])]
+  return ModelProto.encode(model).finish()
+}
+
+const work = await mkdtemp(join(tmpdir(), 'edgedock-bench-compare-'))
+try {
+  const fp32 = await readFile(modelPath)
+  const int8 = weightOnlyQdq(fp32)
+  const int8Path = join(work, 'digits_int8_qdq.onnx')
+  await writeFile(int8Path, int8)
+  const s32 = parseOnnx(fp32)
+  const s8 = parseOnnx(int8)
+  console.log(`FP32 ${fp32.length} bytes (${s32.precision}), INT8 ${int8.length} bytes (${s8.precision}, weights ${s8.quantization?.weightTypes.join('/')})`)
+
+  const samples = await loadSampleSet(samplesPath)
+  const engine = createOrtEngine({ intraOpNumThreads: 1 })
+  const a = { path: modelPath, label: 'digits FP32' }
+  const reference = await compareModels(engine, a, { ...a, label: 'digits FP32 (again)' }, samples, { warmupRuns: 5 })
+  const report = await compareModels(engine, a, { path: int8Path, label: 'digits INT8 QDQ' }, samples, { warmupRuns: 5 })
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`
+  console.log(`${report.samples} samples, ${report.engine}`)
+  for (const r of [report.a, report.b]) {
+    console.log(`  ${r.label.padEnd(16)} accuracy ${r.correct}/${report.samples} = ${pct(r.accuracy)}, latency p50 ${r.latency.p50Ms.toFixed(3)} ms, mean ${r.latency.meanMs.toFixed(3)} ms`)
+  }
+  console.log(`  top-1 agreement ${report.agreeing}/${report.samples} = ${pct(report.top1Agreement)}`)
+  const e = report.outputError
+  console.log(`  output error: max abs ${e.maxAbs.toExponential(2)}, mean abs ${e.meanAbs.toExponential(2)}, max rel ${e.maxRel.toExponential(2)}, mean rel ${e.meanRel.toExponential(2)}`)
+  console.log(`  latency ratio INT8/FP32 ${(report.b.latency.p50Ms / report.a.latency.p50Ms).toFixed(2)}; reference FP32/FP32 ${(reference.b.latency.p50Ms / reference.a.latency.p50Ms).toFixed(2)}`)
+} finally {
+  await rm(work, { recursive: true, force: true })
+}
