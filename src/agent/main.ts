@@ -1,0 +1,69 @@
+// The EdgeDock agent, run on the device by the pushed Node binary:
+//   edgedock-agent [serve]            the inference service (systemd unit edgedock-inference)
+//   edgedock-agent bench --model X    one benchmark, printed as JSON
+//   edgedock-agent version            proves the runtime loads here; prints versions as JSON
+import { runBench, benchOptions } from './bench'
+import { loadConfig, parseArgs, UsageError } from './config'
+import { AgentError, errorText } from './agent-error'
+import { loadOrt, type OrtModule } from './load-ort'
+import { createStdoutLogger } from './log'
+import { serve } from './serve'
+
+declare const __EDGEDOCK_AGENT_VERSION__: string | undefined
+const AGENT_VERSION = typeof __EDGEDOCK_AGENT_VERSION__ === 'string' ? __EDGEDOCK_AGENT_VERSION__ : 'dev'
+
+/** sysexits EX_CONFIG: the unit's RestartPreventExitStatus stops systemd from looping on it. */
+const EXIT_CONFIG = 78
+
+async function main(): Promise<void> {
+  const log = createStdoutLogger()
+  const { positional, flags } = parseArgs(process.argv.slice(2))
+  const command = positional[0] ?? 'serve'
+  let config
+  let ort: OrtModule
+  try {
+    config = loadConfig(process.env, flags, process.argv[1])
+    ort = loadOrt(config.ortDir)
+  } catch (err) {
+    log(err instanceof UsageError ? 'usage-error' : 'runtime-error', { message: errorText(err) })
+    process.exitCode = err instanceof UsageError ? 2 : EXIT_CONFIG
+    return
+  }
+  switch (command) {
+    case 'serve': {
+      const agent = await serve(config, ort, log, AGENT_VERSION)
+      const shutdown = (signal: string): void => {
+        log('shutdown', { signal })
+        agent.stop().then(
+          () => process.exit(0),
+          () => process.exit(1)
+        )
+      }
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      process.once('SIGINT', () => shutdown('SIGINT'))
+      return
+    }
+    case 'bench': {
+      const result = await runBench(ort, benchOptions(flags, config.threads))
+      process.stdout.write(`${JSON.stringify(result)}\n`)
+      return
+    }
+    case 'version':
+      process.stdout.write(`${JSON.stringify({ agent: AGENT_VERSION, node: process.version, onnxruntime: ort.env.versions.common, arch: process.arch })}\n`)
+      return
+    default:
+      log('usage-error', { message: `unknown command "${command}"; use serve, bench or version` })
+      process.exitCode = 2
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stdout.write(`usage-error message=${JSON.stringify(err.message)}\n`)
+    process.exitCode = 2
+    return
+  }
+  const code = err instanceof AgentError ? err.code : 'AGENT_INTERNAL'
+  process.stdout.write(`fatal code=${code} message=${JSON.stringify(errorText(err))}\n`)
+  process.exitCode = 1
+})

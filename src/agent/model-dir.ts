@@ -1,0 +1,75 @@
+// The device layout: <root>/models/<version>/{model.onnx, meta.json} and <root>/models/current, a
+// symlink to one version directory that the push switches atomically (ln -s tmp && mv -T).
+import { createHash } from 'node:crypto'
+import { readFile, readlink, realpath } from 'node:fs/promises'
+import path from 'node:path'
+import { AgentError, errorText } from './agent-error'
+import type { ModelMeta } from './protocol'
+
+export const CURRENT_LINK = 'current'
+export const MODEL_FILE = 'model.onnx'
+export const META_FILE = 'meta.json'
+
+/** The version directory `current` resolves to, or null when the link does not exist (yet). */
+export async function resolveCurrent(modelsDir: string): Promise<string | null> {
+  const link = path.join(modelsDir, CURRENT_LINK)
+  try {
+    await readlink(link)
+  } catch {
+    return null
+  }
+  try {
+    return await realpath(link)
+  } catch {
+    // A dangling link: report the directory it names so the error says which version is missing.
+    return path.resolve(modelsDir, await readlink(link))
+  }
+}
+
+function isHex64(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
+}
+
+export function parseMeta(text: string, dirName: string): ModelMeta {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new AgentError('AGENT_MODEL_META_INVALID', `${dirName}/${META_FILE} is not JSON: ${errorText(err)}`)
+  }
+  const m = json as Partial<Record<keyof ModelMeta, unknown>> | null
+  if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || typeof m.version !== 'string' || !isHex64(m.sha256)) {
+    throw new AgentError('AGENT_MODEL_META_INVALID', `${dirName}/${META_FILE} must be {name, version, sha256 (64 hex digits)}`)
+  }
+  return { name: m.name, version: m.version, sha256: m.sha256 }
+}
+
+export interface ModelFiles {
+  dir: string
+  meta: ModelMeta
+  bytes: Uint8Array
+}
+
+/** Reads meta.json and model.onnx and checks the model against its sha256, so a file cut short by a
+ *  power loss is refused here rather than half-loaded by ONNX Runtime. */
+export async function readModelDir(dir: string): Promise<ModelFiles> {
+  const dirName = path.basename(dir)
+  let metaText: string
+  try {
+    metaText = await readFile(path.join(dir, META_FILE), 'utf8')
+  } catch (err) {
+    throw new AgentError('AGENT_MODEL_META_INVALID', `cannot read ${dirName}/${META_FILE}: ${errorText(err)}`)
+  }
+  const meta = parseMeta(metaText, dirName)
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path.join(dir, MODEL_FILE))
+  } catch (err) {
+    throw new AgentError('AGENT_MODEL_LOAD_FAILED', `cannot read ${dirName}/${MODEL_FILE}: ${errorText(err)}`)
+  }
+  const actual = createHash('sha256').update(bytes).digest('hex')
+  if (actual !== meta.sha256) {
+    throw new AgentError('AGENT_MODEL_SHA256_MISMATCH', `${dirName}/${MODEL_FILE} has sha256 ${actual}, meta.json says ${meta.sha256}`)
+  }
+  return { dir, meta, bytes }
+}

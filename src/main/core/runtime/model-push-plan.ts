@@ -1,0 +1,106 @@
+// Pushing one model version to a device, as data. The upload lands in a dot-named staging directory
+// inside models/ (same filesystem, so the final rename is atomic; the agent ignores dot names), is
+// checked with sha256sum on the device, flushed, made root's, renamed to models/<version>, and only
+// then does `current` move. Rollback is `modelSwitchSteps(previousVersion)`.
+//
+// After a power cut: staging leftovers are removed by the next push; a complete models/<version>
+// makes `probe` pass, so the retry only switches; `current` always names a complete directory.
+import path from 'node:path'
+import type { HealthResponse } from '../../../agent/protocol'
+import { deviceLayout, type DeviceLayout } from './device-layout'
+import { assertSafeName, checkSumsStep, listVersionsStep, pruneSteps, run, switchLinkSteps, type PlanStep, type RunStep } from './plan-steps'
+
+export const MODEL_FILE = 'model.onnx'
+export const META_FILE = 'meta.json'
+
+export interface ModelPushInput {
+  name: string
+  version: string
+  sha256: string
+  size: number
+  /** The model file on this computer (the library's content-addressed copy). */
+  localFile: string
+  sshUser: string
+  layout?: DeviceLayout
+}
+
+export interface ModelPushPlan {
+  version: string
+  /** Exit 0: models/<version> is already there and intact (skip `upload`). */
+  probe: RunStep
+  upload: PlanStep[]
+  /** Moves `current` to this version; the agent reloads on its own. */
+  activate: RunStep[]
+  /** Run when `upload` fails part-way: removes the staging directory (a 45 MB model would stay). */
+  cleanup: RunStep[]
+}
+
+export function modelMetaJson(name: string, version: string, sha256: string): string {
+  return `${JSON.stringify({ name, version, sha256 })}\n`
+}
+
+export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
+  const layout = input.layout ?? deviceLayout()
+  assertSafeName('model version', input.version)
+  assertSafeName('SSH user', input.sshUser)
+  if (!/^[0-9a-f]{64}$/.test(input.sha256)) throw new Error(`not a sha256: ${input.sha256}`)
+  const join = path.posix.join
+  const finalDir = join(layout.modelsDir, input.version)
+  const stage = join(layout.modelsDir, `.incoming-${input.version}`)
+  const meta = modelMetaJson(input.name, input.version, input.sha256)
+
+  const upload: PlanStep[] = [
+    run('model-stage-clean', 'Remove an interrupted earlier upload', ['rm', '-rf', '--', stage], { sudo: true }),
+    run('model-stage-create', 'Create the upload directory', ['install', '-d', '-m', '0755', '-o', input.sshUser, '--', stage], { sudo: true }),
+    { kind: 'upload', id: 'model-upload', title: `Upload ${input.name} ${input.version}`, local: input.localFile, remote: join(stage, MODEL_FILE), size: input.size, sha256: input.sha256, mode: 0o644 },
+    { kind: 'write', id: 'model-meta', title: 'Write meta.json', remote: join(stage, META_FILE), content: meta, mode: 0o644 },
+    checkSumsStep('model-verify', 'Check the model against its sha256 on the unit', [{ path: join(stage, MODEL_FILE), sha256: input.sha256 }]),
+    run('model-own', 'Make the model root-owned', ['chown', '-R', 'root:root', '--', stage], { sudo: true }),
+    run('model-perms', 'Make the model readable by the service', ['chmod', '-R', 'u=rwX,go=rX', '--', stage], { sudo: true }),
+    run('model-sync', 'Flush the model to disk', ['sync']),
+    // Fails (and stops the plan) if a different models/<version> exists: one version, one content.
+    run('model-move', 'Move the model into place', ['mv', '-T', '--', stage, finalDir], { sudo: true }),
+    run('model-move-sync', 'Flush the move to disk', ['sync'])
+  ]
+
+  return {
+    version: input.version,
+    probe: checkSumsStep('model-probe', `Check whether ${input.version} is already on the unit`, [{ path: join(finalDir, MODEL_FILE), sha256: input.sha256 }]),
+    upload,
+    activate: modelSwitchSteps(input.version, layout),
+    cleanup: [run('model-stage-drop', 'Remove the failed upload', ['rm', '-rf', '--', stage], { sudo: true })]
+  }
+}
+
+/** Switches `current` to a version already on the device: the last step of a push, and a rollback. */
+export function modelSwitchSteps(version: string, layout: DeviceLayout = deviceLayout()): RunStep[] {
+  assertSafeName('model version', version)
+  return switchLinkSteps(layout.modelsDir, version, 'model')
+}
+
+/** Step printing the version `current` points at (for rollback and pruning). */
+export function modelCurrentStep(layout: DeviceLayout = deviceLayout()): RunStep {
+  return run('model-current', 'Read the current model version', ['readlink', '--', layout.modelsCurrent])
+}
+
+export function modelListStep(layout: DeviceLayout = deviceLayout()): RunStep {
+  return listVersionsStep('model-list', layout.modelsDir)
+}
+
+/** Keeps the newest `keep` versions plus `protect` (current and the rollback target). */
+export function modelPruneSteps(findOutput: string, protect: readonly string[], keep = 3, layout: DeviceLayout = deviceLayout()): RunStep[] {
+  return pruneSteps(layout.modelsDir, findOutput, keep, protect, 'model')
+}
+
+export type PushHealth =
+  | { state: 'serving'; version: string }
+  | { state: 'failed'; version: string; code: string; message: string }
+  | { state: 'pending' }
+
+/** Reads the agent's /health after a switch: serving the pushed version, refused it, or not yet. */
+export function pushHealthVerdict(health: HealthResponse, version: string): PushHealth {
+  if (health.model?.version === version && health.currentTarget === version) return { state: 'serving', version }
+  const err = health.lastLoadError
+  if (err && err.version === version) return { state: 'failed', version, code: err.code, message: err.message }
+  return { state: 'pending' }
+}
