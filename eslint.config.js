@@ -7,6 +7,51 @@ import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
+// Modules that own a local child process (each wraps it behind a small interface).
+const CHILD_PROCESS_OWNERS = [
+  'src/main/core/discovery/local-command-runner.ts',
+  'src/main/core/discovery/udev-monitor-trigger.ts',
+  'src/main/core/runtime/node-package-cache.ts',
+  'scripts/**',
+  'bin/**',
+  'test/lab/**',
+  'test/helpers/**',
+  'test/bench/**',
+  'test/integration/**',
+  'test/unit/main/core/ssh/**',
+  'test/unit/main/core/runtime/build-runtime-bundle.test.ts',
+  'test/unit/main/core/discovery/mdns-multicast.test.ts',
+  'test/unit/main/core/discovery/silent-subnet.test.ts'
+]
+const CHILD_PROCESS_BAN = ['child_process', 'node:child_process'].map((name) => ({
+  name,
+  message: 'Local processes go through the module that owns them; remote commands through src/main/core/ssh (see CHILD_PROCESS_OWNERS).'
+}))
+// Only the SSH layer holds an ssh2 client; everyone else gets its RemoteShell interface.
+const SSH_LIBRARY_OWNERS = ['src/main/core/ssh/**', 'test/integration/ssh/**', 'test/unit/main/core/ssh/**']
+const SSH_LIBRARY_BAN = ['ssh2', 'node-ssh'].map((name) => ({
+  name,
+  message: 'Only src/main/core/ssh may use the SSH library: run commands through its session and quoting module.'
+}))
+
+// Command strings built from data, wherever they would be handed to a shell.
+const STRING_COMMAND_BANS = [
+  {
+    selector: "CallExpression[callee.property.name='execCommand']",
+    message: 'Remote commands run only through the SSH session (src/main/core/ssh/ssh-session.ts).'
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^(exec|execCommand)$/] > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+']).arguments:first-child",
+    message: 'A command string built from data: build it from an argument array with src/main/core/ssh/remote-command.ts.'
+  },
+  {
+    selector:
+      "ArrayExpression:has(> Literal[value=/^(\\/bin\\/|\\/usr\\/bin\\/)?(sh|bash|dash)$/]):has(> Literal[value='-c']) > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+'])",
+    message: 'A shell script built from data: use shC()/pipeline()/redirect() from src/main/core/ssh/remote-command.ts.'
+  }
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'build/**', '.lab/**'] },
   js.configs.recommended,
@@ -19,6 +64,64 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' }]
+        }
+      ]
+    }
+  },
+  // One door for remote commands (DESIGN.md, issue 5): only the SSH layer may touch ssh2/node-ssh,
+  // so only it can reach their exec; child_process only in the modules that own a local process.
+  // This block re-states the electron ban because a later no-restricted-imports replaces an earlier one.
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: [...CHILD_PROCESS_OWNERS, ...SSH_LIBRARY_OWNERS],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' },
+            ...CHILD_PROCESS_BAN,
+            ...SSH_LIBRARY_BAN
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: CHILD_PROCESS_OWNERS,
+    ignores: SSH_LIBRARY_OWNERS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' }, ...SSH_LIBRARY_BAN] }
+      ]
+    }
+  },
+  {
+    files: ['src/main/core/ssh/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'src/main/core has no electron imports: pass a port in.' }, ...CHILD_PROCESS_BAN] }
+      ]
+    }
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/main/core/ssh/**', 'src/main/store/**'],
+    rules: { 'no-restricted-syntax': ['error', ...STRING_COMMAND_BANS] }
+  },
+  // Inside the SSH layer only the session module execs; the rest (host-key scan, keys) never does.
+  {
+    files: ['src/main/core/ssh/**/*.ts'],
+    ignores: ['src/main/core/ssh/ssh-session.ts', 'src/main/core/ssh/remote-command.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...STRING_COMMAND_BANS,
+        {
+          selector: "CallExpression[callee.property.name=/^(exec|shell|subsys|sftp)$/]:not([callee.object.regex])",
+          message: 'Only ssh-session.ts opens channels on a unit.'
         }
       ]
     }

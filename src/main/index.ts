@@ -3,13 +3,14 @@
 // in app/, api/ and core/, which run under plain Node too.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, type IpcMainInvokeEvent } from 'electron'
 import { methodNames } from '../shared/contract'
 import { EVENT_CHANNEL, METHOD_CHANNEL_PREFIX } from '../shared/ipc-channels'
 import { createApp, type EdgeDockApp } from './app/create-app'
 import { defaultDataDir } from './app/data-dir'
 import { electronNativeBinding } from './app/electron-native'
 import { CSP } from './station/csp'
+import { desktopSecretBox, fileSecretBox } from './core/ssh'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -68,8 +69,11 @@ void app.whenReady().then(() => {
     })
   }
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  const dataDir = process.env.EDGEDOCK_DATA_DIR ?? defaultDataDir()
   edgedock = createApp({
-    dataDir: process.env.EDGEDOCK_DATA_DIR ?? defaultDataDir(),
+    dataDir,
+    // The private key is sealed by the OS keychain where there is one (a 0600 key file otherwise).
+    secretBox: desktopSecretBox(safeStorage, () => fileSecretBox(path.join(dataDir, 'ssh', 'secret.key'))),
     nativeBinding: electronNativeBinding(app.getAppPath(), process.versions.electron ?? ''),
     version: app.getVersion(),
     resourcesDir: path.join(app.getAppPath(), 'resources'),

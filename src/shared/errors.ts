@@ -187,6 +187,58 @@ export const errorMessages = {
     en: 'Could not prepare the device runtime: {detail}. The first build for each processor type needs the npm registry once; after that it works offline.',
     zh: '无法准备设备运行时：{detail}。每种处理器类型首次构建时需要访问一次 npm 仓库，之后可离线使用。'
   },
+  PROFILE_INVALID: {
+    en: 'The provisioning profile is not valid: {detail}. Fix the profile file and try again; nothing was changed.',
+    zh: '配置方案无效：{detail}。请修正方案文件后重试；未做任何更改。'
+  },
+  PROFILE_NOT_FOUND: {
+    en: 'No provisioning profile "{detail}". Use a built-in name (door-access-unit, bench-node) or the path of a .yaml file.',
+    zh: '没有名为"{detail}"的配置方案。请使用内置名称（door-access-unit、bench-node）或 .yaml 文件路径。'
+  },
+  PROFILE_VARIABLE_INVALID: {
+    en: 'A profile variable is not valid: {detail}. Correct the value and try again; nothing was run on any unit.',
+    zh: '配置方案变量无效：{detail}。请更正该值后重试；未在任何设备上执行操作。'
+  },
+  SITE_PLAN_INVALID: {
+    en: 'The site plan (CSV) is not valid: {detail}. Correct that line and import it again; nothing was run.',
+    zh: '站点计划（CSV）无效：{detail}。请更正该行后重新导入；未执行任何操作。'
+  },
+  PROVISION_STEP_FAILED: {
+    en: 'Provisioning stopped at a step: {detail}. The job log has the command\'s output; fix the cause and run the profile again (steps already done stay as they are).',
+    zh: '配置在某一步骤中止：{detail}。命令输出见任务日志；排除原因后重新运行该配置方案（已完成的步骤保持不变）。'
+  },
+  PROVISION_MAX_FAILURES: {
+    en: 'Too many units failed ({detail}), so no further units were started. Units already running finished; use "retry failed" once the cause is fixed.',
+    zh: '失败的设备过多（{detail}），因此未再启动其他设备。正在运行的设备已完成；排除原因后请使用"重试失败项"。'
+  },
+  REBOOT_TIMEOUT: {
+    en: '{detail} did not come back after the reboot in time. Check its power and network, then run the profile again.',
+    zh: '{detail} 重启后未在规定时间内恢复。请检查电源和网络，然后重新运行配置方案。'
+  },
+  HOST_KEY_CHANGED: {
+    en: 'The SSH host key of {detail} is not the one EdgeDock pinned at first contact. EdgeDock stopped before sending any password or key; nothing was changed on the unit. If this unit was reflashed or its SSH keys were regenerated, compare the new fingerprint with the unit and choose "Re-pin host key"; otherwise another machine may be answering at this address: check the network.',
+    zh: '{detail} 的 SSH 主机密钥与 EdgeDock 首次连接时固定的密钥不一致。EdgeDock 在发送任何密码或密钥之前已停止，未对设备做任何更改。如果该设备刚重新刷写或重新生成了 SSH 密钥，请核对新指纹后选择"重新固定主机密钥"；否则可能有其他机器在此地址应答，请检查网络。'
+  },
+  SSH_AUTH_REFUSED: {
+    en: '{detail} refused the login. Check the user name and password, or that EdgeDock\'s key is in ~/.ssh/authorized_keys on the unit, then try again.',
+    zh: '{detail} 拒绝登录。请检查用户名和密码，或确认 EdgeDock 的密钥已在设备的 ~/.ssh/authorized_keys 中，然后重试。'
+  },
+  SSH_LINK_LOST: {
+    en: 'The connection to {detail} dropped while EdgeDock was working on it. Check the cable, the power and the network; the last step may be half done, so run the job again (finished steps are skipped).',
+    zh: '与 {detail} 的连接在操作过程中中断。请检查网线、电源和网络；最后一步可能只完成了一半，请重新运行任务（已完成的步骤会被跳过）。'
+  },
+  SSH_COMMAND_TIMEOUT: {
+    en: 'A command did not finish in time and was stopped: {detail}. The unit may be busy or the link slow; run the job again.',
+    zh: '命令未在规定时间内完成，已被停止：{detail}。设备可能正忙或链路较慢，请重新运行任务。'
+  },
+  SSH_TRANSFER_FAILED: {
+    en: 'Copying a file to or from the unit failed: {detail}. Check the free space on the unit and the path, then try again.',
+    zh: '与设备之间复制文件失败：{detail}。请检查设备的可用空间和路径，然后重试。'
+  },
+  SSH_IDENTITY_UNREADABLE: {
+    en: 'EdgeDock could not unlock its own SSH key ({detail}). Nothing was sent to any unit. Run EdgeDock as the same user as before; if the key is lost, remove the key files named in the detail and provision the units again with their password.',
+    zh: 'EdgeDock 无法解锁自己的 SSH 密钥（{detail}）。未向任何设备发送内容。请以与之前相同的用户运行 EdgeDock；如果密钥已丢失，请删除详情中列出的密钥文件，并使用密码重新配置设备。'
+  },
   INTERNAL: {
     en: 'Something went wrong inside EdgeDock ({detail}). The job log has the details.',
     zh: 'EdgeDock 内部出错（{detail}）。详情见任务日志。'

@@ -21,6 +21,7 @@ import { ModelLibrary } from '../core/models/model-library'
 import { createDiscoveryService } from '../core/devices/discovery-service'
 import { localCommandRunner, readSysfsUsbDevices, scanUsb, serialportList, watchUsb, udevMonitorTrigger } from '../core/discovery'
 import os from 'node:os'
+import { createSshService, type SecretBox } from '../core/ssh'
 import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
 import { watchExternalChanges } from './watch-external-changes'
@@ -32,6 +33,8 @@ export interface AppConfig {
   version?: string
   /** Where the shipped resources are (demo model, sample set, device agent). */
   resourcesDir?: string
+  /** Where EdgeDock's SSH private key is sealed: Electron safeStorage on the desktop, a 0600 key file otherwise. */
+  secretBox?: SecretBox
   /** Follow USB hotplug (desktop and station; the CLI scans once when asked). */
   watchUsb?: boolean
   /** Poll the database for writes by other processes (CLI, a second station) and re-emit. */
@@ -85,7 +88,9 @@ export function createApp(config: AppConfig) {
   void models.recover().catch((err: unknown) => (config.onInternalError ?? console.error)(err, 'models.recover'))
   const resourcesDir = config.resourcesDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources')
 
-  const services = { dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
+  const ssh = createSshService({ dataDir, hostKeys: store.hostKeys, history: store.history, secretBox: config.secretBox })
+
+  const services = { ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal
@@ -109,6 +114,7 @@ export type Services = {
   dataDir: string
   resourcesDir: string
   models: ModelLibrary
+  ssh: EdgeDockApp['services']['ssh']
   discovery: EdgeDockApp['services']['discovery']
   version: string
   store: EdgeDockApp['services']['store']
