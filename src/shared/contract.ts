@@ -55,12 +55,31 @@ export const contract = {
         .object({
           subnets: z.array(cidrSchema).max(64).optional(),
           timeoutMs: z.number().int().min(100).max(60_000).optional(),
-          mdns: z.boolean().optional()
+          mdns: z.boolean().optional(),
+          /** Log in to each unit that answers SSH and read model, serial, OS (password: first contact only). */
+          login: z.object({ user: userSchema, password: z.string().min(1).max(256).optional() }).strict().optional()
         })
         .strict(),
       output: jobStarted
     },
     'usb.scan': { input: empty, output: usbSnapshotSchema },
+    'provision.run': {
+      input: z
+        .object({
+          targets: z.array(z.string().min(1).max(300)).max(1000),
+          /** A built-in profile name, or (CLI, desktop) a .yaml file. */
+          profile: z.string().min(1).max(4096),
+          vars: z.record(z.string().max(64), z.string().max(512)).default({}),
+          /** The site plan's CSV text: one row per unit. */
+          sitePlanCsv: z.string().max(2_000_000).optional(),
+          dryRun: z.boolean().default(false),
+          concurrency: z.number().int().min(1).max(64).optional(),
+          maxFail: z.number().int().min(0).max(1000).optional(),
+          password: z.string().min(1).max(256).optional()
+        })
+        .strict(),
+      output: jobStarted
+    },
     'jobs.list': {
       input: z.object({ limit: z.number().int().min(1).max(500).default(50), state: jobStateSchema.optional() }).strict(),
       output: z.array(jobSchema)

@@ -1,7 +1,7 @@
 // All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
 import type { Services } from '../app/create-app'
 import { appApi, historyApi, settingsApi } from './app-api'
-import { devicesApi, discoveryApi, usbApi } from './devices-api'
+import { devicesApi, discoveryApi, provisionApi, usbApi } from './devices-api'
 import type { Handlers } from './handlers'
 import { jobsApi } from './jobs-api'
 import { modelsApi } from './models-api'
@@ -12,6 +12,7 @@ export function createHandlers(s: Services): Handlers {
     ...devicesApi(s),
     ...discoveryApi(s),
     ...usbApi(s),
+    ...provisionApi(s),
     ...jobsApi(s),
     ...historyApi(s),
     ...modelsApi(s),

@@ -22,6 +22,7 @@ import { createDiscoveryService } from '../core/devices/discovery-service'
 import { localCommandRunner, readSysfsUsbDevices, scanUsb, serialportList, watchUsb, udevMonitorTrigger } from '../core/discovery'
 import os from 'node:os'
 import { createSshService, type SecretBox } from '../core/ssh'
+import { createProvisionService } from '../core/deploy/provision-service'
 import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
 import { watchExternalChanges } from './watch-external-changes'
@@ -68,6 +69,7 @@ export function createApp(config: AppConfig) {
   })
   jobs.recoverInterrupted()
   const devices = createDeviceService({ devices: store.devices, history: store.history, jobs, events, probe: probeSsh })
+  const ssh = createSshService({ dataDir, hostKeys: store.hostKeys, history: store.history, secretBox: config.secretBox })
   const runner = localCommandRunner()
   const usbScan = () => scanUsb({ listSerialPorts: serialportList, readUsbDevices: () => readSysfsUsbDevices(), runner })
   const discovery = createDiscoveryService({
@@ -78,7 +80,8 @@ export function createApp(config: AppConfig) {
     settings: () => store.settings.get(),
     lan: { runner, interfaces: () => os.networkInterfaces() },
     scanUsb: usbScan,
-    uniqueName: devices.uniqueName
+    uniqueName: devices.uniqueName,
+    ssh
   })
   const usbWatcher = config.watchUsb
     ? watchUsb({ scan: usbScan, onChange: (_diff, snapshot) => events.emit('usb.changed', snapshot), trigger: udevMonitorTrigger() })
@@ -88,9 +91,9 @@ export function createApp(config: AppConfig) {
   void models.recover().catch((err: unknown) => (config.onInternalError ?? console.error)(err, 'models.recover'))
   const resourcesDir = config.resourcesDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources')
 
-  const ssh = createSshService({ dataDir, hostKeys: store.hostKeys, history: store.history, secretBox: config.secretBox })
+  const provision = createProvisionService({ jobs, ssh, devices, events, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir) })
 
-  const services = { ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
+  const services = { provision, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal
@@ -115,6 +118,7 @@ export type Services = {
   resourcesDir: string
   models: ModelLibrary
   ssh: EdgeDockApp['services']['ssh']
+  provision: EdgeDockApp['services']['provision']
   discovery: EdgeDockApp['services']['discovery']
   version: string
   store: EdgeDockApp['services']['store']

@@ -1,6 +1,7 @@
 // `edgedock discover` and `edgedock usb`
 import type { Command } from 'commander'
 import type { DiscoveredDeviceDto, UsbSnapshotDto } from '../../shared/discovery'
+import { EdgeError } from '../../shared/errors'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 import { table } from './format'
@@ -12,8 +13,13 @@ export function registerDiscoverCommands(program: Command, c: CliContext): void 
     .option('--subnet <cidr>', 'scan this subnet (repeatable); default: each interface\'s subnet, at most a /24', (v: string, all: string[]) => [...all, v], [])
     .option('--timeout <seconds>', 'how long to wait for each host', '3')
     .option('--no-mdns', 'skip mDNS')
-    .action(async (o: { subnet: string[]; timeout: string; mdns: boolean }) => {
-      const { jobId } = await c.call('discovery.scan', { subnets: o.subnet, timeoutMs: Math.round(Number(o.timeout) * 1000), mdns: o.mdns })
+    .option('--login <user>', 'log in to each unit that answers SSH to read its model, serial and OS')
+    .option('--password-env <VAR>', 'with --login: the password for first contact, from this environment variable')
+    .action(async (o: { subnet: string[]; timeout: string; mdns: boolean; login?: string; passwordEnv?: string }) => {
+      const password = o.passwordEnv ? process.env[o.passwordEnv] : undefined
+      if (o.passwordEnv && !password) throw new EdgeError('INVALID_INPUT', `the environment variable ${o.passwordEnv} is empty`)
+      const login = o.login ? { user: o.login, password } : undefined
+      const { jobId } = await c.call('discovery.scan', { subnets: o.subnet, timeoutMs: Math.round(Number(o.timeout) * 1000), mdns: o.mdns, login })
       const job = await followJob(c.app(), jobId, c.json ? null : c.err)
       if (job.state !== 'succeeded') {
         c.print({ error: job.error }, () => `Discovery ${job.state}: ${job.error?.message ?? ''}`)

@@ -8,6 +8,7 @@ import type { CliContext } from './cli-context'
 import { registerDeviceCommands } from './devices-commands'
 import { registerDiscoverCommands } from './discover-commands'
 import { registerModelCommands } from './models-commands'
+import { registerProvisionCommands } from './provision-commands'
 
 interface Globals {
   dataDir: string
@@ -43,6 +44,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   registerDeviceCommands(program, ctx)
   registerDiscoverCommands(program, ctx)
   registerModelCommands(program, ctx)
+  registerProvisionCommands(program, ctx)
 
   try {
     await program.parseAsync(argv, { from: 'user' })

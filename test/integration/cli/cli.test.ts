@@ -72,4 +72,25 @@ describe('edgedock CLI', () => {
       await hang.close()
     }
   })
+
+  it('provision refuses shell characters in a variable before contacting any unit', async () => {
+    const d = dataDir()
+    // A server that counts connections: nothing may reach it.
+    let connections = 0
+    const net = await import('node:net')
+    const counter = net.createServer((s) => (connections++, s.destroy()))
+    await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r))
+    const port = (counter.address() as import('node:net').AddressInfo).port
+    try {
+      const r = await runCli(['--data-dir', d, 'provision', `pi@127.0.0.1:${port}`, '--profile', 'door-access-unit', '--var', 'site=lobby;reboot', '--var', 'unit=01'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/variable "site".*shell character ";".*nothing was run/)
+      expect(connections).toBe(0)
+      const unknown = await runCli(['--data-dir', d, 'provision', `pi@127.0.0.1:${port}`, '--profile', 'no-such-profile', '--dry-run'])
+      expect(unknown.stderr).toMatch(/No provisioning profile "no-such-profile"/)
+      expect(connections).toBe(0)
+    } finally {
+      counter.close()
+    }
+  })
 })

@@ -6,6 +6,8 @@ import type { HistoryRepo } from '../../store/history-repo'
 import type { EventHub } from '../event-hub'
 import type { JobRunner } from '../jobs/job-runner'
 import { applyObservations } from './apply-observations'
+import { loginObservations, type LoginCredentials } from './login-facts'
+import type { SshService } from '../ssh'
 
 export interface DiscoveryServiceDeps {
   devices: DevicesRepo
@@ -16,12 +18,13 @@ export interface DiscoveryServiceDeps {
   lan: LanDiscoveryPorts
   scanUsb: () => Promise<UsbSnapshot>
   uniqueName: (base: string) => string
+  ssh: SshService
 }
 
 export function createDiscoveryService(deps: DiscoveryServiceDeps) {
   return {
     /** Starts a LAN scan job; its result lists what was found (the CLI's --json items). */
-    scan(opts: { subnets?: string[]; timeoutMs?: number; mdns?: boolean }): string {
+    scan(opts: { subnets?: string[]; timeoutMs?: number; mdns?: boolean; login?: LoginCredentials }): string {
       const job = deps.jobs.start({ kind: 'discovery.scan', title: 'Scan the network for Raspberry Pis' }, async (ctx) => {
         const result = await ctx.step('Sweep subnets, read the neighbour table, browse mDNS', () =>
           discoverLan(deps.lan, {
@@ -34,6 +37,12 @@ export function createDiscoveryService(deps: DiscoveryServiceDeps) {
         )
         ctx.log('info', `Swept ${result.subnets.join(', ')}: ${result.sweep.total} addresses in ${result.sweep.elapsedMs} ms`)
         if (result.mdnsError) ctx.log('warn', result.mdnsError.message)
+        const { login } = opts
+        if (login) {
+          const ips = [...new Set(result.observations.filter((o) => o.source === 'ssh-sweep' && o.ip).map((o) => o.ip as string))]
+          const facts = await ctx.step(`Log in as ${login.user} and read model, serial, OS`, () => loginObservations(deps.ssh, ips, login, ctx, Date.now))
+          result.observations.push(...facts)
+        }
         const changes = await ctx.step('Update the inventory', async () =>
           applyObservations(deps.devices, result.observations, { defaultUser: deps.settings().defaultUser, uniqueName: deps.uniqueName })
         )

@@ -5,7 +5,10 @@
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { utils } from 'ssh2'
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+import ssh2 from 'ssh2'
+
+const { utils } = ssh2
 import { EdgeError } from '../../../shared/errors'
 import { sha256Fingerprint } from './host-key'
 import type { SecretBox } from './secret-box'

@@ -1,6 +1,9 @@
 // Reads the key a unit offers without logging in: the verifier records it and refuses, so the
 // connection ends inside the key exchange and no user name, password or key is ever sent.
-import { Client } from 'ssh2'
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+import ssh2 from 'ssh2'
+
+const { Client } = ssh2
 import { EdgeError } from '../../../shared/errors'
 import { hostKeyIdentity, type HostKeyIdentity } from './host-key'
 import { sshError } from './ssh-errors'

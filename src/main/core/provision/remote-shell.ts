@@ -1,0 +1,44 @@
+// The provisioning engine's only door to a unit. Commands are argument arrays; the SSH layer's one
+// quoting module turns them into the wire string (and prefixes `sudo -n` when `sudo` is set), so no
+// file here ever builds a shell command line from data.
+
+export interface RunOptions {
+  sudo?: boolean
+  /** Fed to the command's stdin (file contents for `install -m MODE /dev/stdin PATH`). */
+  stdin?: string
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface RemoteShell {
+  run(argv: string[], opts?: RunOptions): Promise<RunResult>
+  /**
+   * Opens a fresh session to the same unit (same pinned host key). Throws while the unit is not
+   * answering; the reboot step calls it with backoff until its deadline.
+   */
+  reconnect?(opts: { signal?: AbortSignal; timeoutMs: number }): Promise<void>
+  close?(): Promise<void>
+  /** Copies a local file to the unit (SFTP, as the login user); the runtime plan's uploads use it. */
+  upload?(localPath: string, remotePath: string, opts: { mode: number; signal?: AbortSignal }): Promise<void>
+}
+
+/** What a step needs to install the device runtime; the runtime module plugs in here. */
+export interface RuntimeInstaller {
+  /** The installed runtime version, or null. Read-only. */
+  installed(shell: RemoteShell, signal: AbortSignal): Promise<string | null>
+  /** The version `install` would put on the unit. */
+  wanted(): string
+  install(shell: RemoteShell, io: { signal: AbortSignal; log: (text: string) => void }): Promise<void>
+}
+
+/** The same for the unit's assigned model (a library name such as `faces@int8-3`). */
+export interface ModelInstaller {
+  current(shell: RemoteShell, signal: AbortSignal): Promise<string | null>
+  install(shell: RemoteShell, model: string, io: { signal: AbortSignal; log: (text: string) => void }): Promise<void>
+}
