@@ -4,9 +4,14 @@ import path from 'node:path'
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
 /** Runs `edgedock …` exactly as a user would (bin/edgedock.js), and collects its output. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; wrap?: (argv: string[]) => string[] } = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  // `wrap` runs it under another command, e.g. inside the Pi lab's network namespace.
+  const [file, ...argv] = (opts.wrap ?? ((a) => a))([process.execPath, path.join(projectRoot, 'bin', 'edgedock.js'), ...args])
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'edgedock.js'), ...args], {
+    const child = spawn(file as string, argv, {
       cwd: projectRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe']

@@ -35,7 +35,7 @@ describe.skipIf(!!skip)('host key pinning against a real sshd', () => {
   const history: { kind: string; summary: string }[] = []
 
   beforeAll(async () => {
-    keyDir = path.join((await import('node:os')).tmpdir(), `edgedock-ssh-keys-${process.pid}`)
+    keyDir = (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'edgedock-ssh-keys-'))
     const id = loadOrCreateIdentity(keyDir, fileSecretBox(path.join(keyDir, 'secret.key')))
     privateKey = id.privateKey
     ensureTestUser(password)

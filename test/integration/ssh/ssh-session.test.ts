@@ -3,7 +3,7 @@
 // speaks (TIMEOUT), refused connections and logins, and SFTP with byte progress.
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -32,7 +32,7 @@ describe.skipIf(!!skip)('SSH session against a real sshd', () => {
   let sshd: Sshd
   let privateKey: string
   let session: SshSession
-  const work = path.join(os.tmpdir(), `edgedock-ssh-session-${process.pid}`)
+  const work = mkdtempSync(path.join(os.tmpdir(), 'edgedock-ssh-session-'))
   const root = () => ({ host: '127.0.0.1', port: sshd.port, username: 'root' })
 
   beforeAll(async () => {

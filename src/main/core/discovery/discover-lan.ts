@@ -124,8 +124,14 @@ export async function discoverLan(ports: LanDiscoveryPorts, options: LanDiscover
       ...(n ? { mac: n.mac, isRaspberryPi: n.isRaspberryPi } : {})
     })
   }
-  // Every Pi MAC in the table, SSH or not: a unit with SSH off still shows up.
-  for (const n of neighbours) if (n.isRaspberryPi) observations.push({ source: 'arp', at, ip: n.ip, mac: n.mac, isRaspberryPi: true })
+  // Every Pi MAC in the table, SSH or not: a unit with SSH off still shows up. A MAC that just
+  // answered the sweep at one address may still sit in the table at its previous one (a stale entry
+  // after a DHCP change): the sweep's address is the live one, so that stale entry is not news.
+  const sweptAt = new Map(observations.flatMap((o) => (o.mac && o.ip ? [[o.mac, o.ip] as const] : [])))
+  for (const n of neighbours) {
+    const live = sweptAt.get(n.mac)
+    if (n.isRaspberryPi && (live === undefined || live === n.ip)) observations.push({ source: 'arp', at, ip: n.ip, mac: n.mac, isRaspberryPi: true })
+  }
   if (mdns) {
     for (const o of mdnsObservations(mdns, at)) {
       const n = o.ip ? macByIp.get(o.ip) : undefined
