@@ -3,31 +3,22 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
 import { projectRoot, runCli } from '../helpers/run-cli'
-import { startStationProcess } from '../helpers/start-station'
-import { tempDir } from '../helpers/temp-dir'
+import type { startStationProcess } from '../helpers/start-station'
+import { startStationAndBrowser } from '../helpers/station-browser'
 
 let browser: Browser
 let station: Awaited<ReturnType<typeof startStationProcess>>
 let dataDir: string
-let cleanup: () => void
+let close: () => Promise<void>
 let page: Page
 const shots = path.join(projectRoot, 'test-results')
 
 beforeAll(async () => {
-  const t = tempDir()
-  dataDir = t.dir
-  cleanup = t.cleanup
-  station = await startStationProcess(dataDir)
-  browser = await launchChromium()
+  ;({ station, browser, dataDir, close } = await startStationAndBrowser())
   mkdirSync(shots, { recursive: true })
 })
-afterAll(async () => {
-  await browser?.close()
-  await station?.stop()
-  cleanup?.()
-})
+afterAll(() => close?.())
 beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
   page.on('pageerror', (e) => {

@@ -3,32 +3,23 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../helpers/browser'
 import { projectRoot, runCli } from '../helpers/run-cli'
-import { startStationProcess } from '../helpers/start-station'
-import { tempDir } from '../helpers/temp-dir'
+import type { startStationProcess } from '../helpers/start-station'
+import { startStationAndBrowser } from '../helpers/station-browser'
 
 let browser: Browser
 let station: Awaited<ReturnType<typeof startStationProcess>>
 let dataDir: string
-let cleanup: () => void
+let close: () => Promise<void>
 let page: Page
 const demo = path.join(projectRoot, 'resources', 'models', 'digits_cnn_fp32.onnx')
 
 beforeAll(async () => {
-  const t = tempDir()
-  dataDir = t.dir
-  cleanup = t.cleanup
-  station = await startStationProcess(dataDir)
-  browser = await launchChromium()
+  ;({ station, browser, dataDir, close } = await startStationAndBrowser())
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
   await page.goto(`${station.url}#/models`)
 })
-afterAll(async () => {
-  await browser?.close()
-  await station?.stop()
-  cleanup?.()
-})
+afterAll(() => close?.())
 
 describe('Models page', () => {
   it('refuses a truncated model in plain words and stores nothing', async () => {

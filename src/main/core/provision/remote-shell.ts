@@ -2,19 +2,10 @@
 // quoting module turns them into the wire string (and prefixes `sudo -n` when `sudo` is set), so no
 // file here ever builds a shell command line from data.
 
-export interface RunOptions {
-  sudo?: boolean
-  /** Fed to the command's stdin (file contents for `install -m MODE /dev/stdin PATH`). */
-  stdin?: string
-  timeoutMs?: number
-  signal?: AbortSignal
-}
+// One definition of a command's options and result: the SSH session's, which this port mirrors.
+import type { RunOptions, RunResult } from '../ssh/ssh-session'
 
-export interface RunResult {
-  code: number
-  stdout: string
-  stderr: string
-}
+export type { RunOptions, RunResult }
 
 export interface RemoteShell {
   run(argv: string[], opts?: RunOptions): Promise<RunResult>
