@@ -1,13 +1,23 @@
-// The lab's own-namespace suite (down.test.ts) starts and removes a whole lab, and its clean-up of a
-// "crashed run" kills stray light-Pi and dnsmasq processes: run it before any suite brings up the
-// shared lab, whatever order Vitest's duration cache would pick.
+// Lab suites in a fixed order, whatever Vitest's duration cache or file sizes would pick:
+// - down.test.ts first: it starts and removes a lab of its own, and its "crashed run" clean-up kills
+//   stray light-Pi and dnsmasq processes, so it must run before any suite brings up the shared lab;
+// - full.test.ts next, on two fresh Pis;
+// - provisioning last: it changes its Pi (then resets it), and a second Pi started after that reset
+//   was seen to hang the lab's `up` (see the issue note).
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
-const FIRST = /test\/integration\/lab\/down\.test\.ts$/
+const ORDER = [/test\/integration\/lab\/down\.test\.ts$/, /test\/integration\/lab\/full\.test\.ts$/]
+const LAST = /test\/integration\/provision\//
+
+const rank = (f: TestSpecification) => {
+  const i = ORDER.findIndex((re) => re.test(f.moduleId))
+  return i >= 0 ? i : LAST.test(f.moduleId) ? ORDER.length + 1 : ORDER.length
+}
 
 export class LabFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files)
-    return [...sorted.filter((f) => FIRST.test(f.moduleId)), ...sorted.filter((f) => !FIRST.test(f.moduleId))]
+    // Array.prototype.sort is stable: within a rank, Vitest's own order stays.
+    return sorted.sort((a, b) => rank(a) - rank(b))
   }
 }
