@@ -20,6 +20,8 @@ const CHILD_PROCESS_OWNERS = [
   'test/integration/**',
   'test/unit/main/core/ssh/**',
   'test/unit/main/core/runtime/build-runtime-bundle.test.ts',
+  // A unit on this machine for the deploy jobs' tests: the plans' commands run with the real GNU tools.
+  'test/unit/main/core/deploy/local-unit.ts',
   'test/unit/main/core/discovery/mdns-multicast.test.ts',
   'test/unit/main/core/discovery/silent-subnet.test.ts'
 ]

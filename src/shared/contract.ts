@@ -14,10 +14,13 @@ import {
   settingsSchema,
   userSchema
 } from './domain'
-import { cidrSchema, usbSnapshotSchema } from './discovery'
+import { cidrSchema, consoleBootstrapInputSchema, usbSnapshotSchema } from './discovery'
+import { deviceModelStatusSchema, modelPushInputSchema, modelRollbackInputSchema, modelStatusInputSchema, runtimeInstallInputSchema } from './deploy'
 import { inspectionSchema, modelNameSchema, modelRecordSchema, modelRefSchema, modelVersionSchema } from './models'
+import { profileInfoSchema } from './provision'
 
 const empty = z.object({}).strict()
+const hostKeyIdentitySchema = z.object({ algorithm: z.string(), fingerprint: z.string() })
 const ok = z.object({ ok: z.literal(true) })
 const jobStarted = z.object({ jobId: idSchema })
 /** A file: a path (CLI, desktop drop) or an upload id (station); see api/user-files.ts. */
@@ -50,6 +53,8 @@ export const contract = {
       input: z.object({ ids: z.array(idSchema).max(1000).optional() }).strict(),
       output: jobStarted
     },
+    /** What a unit runs (runtime, model versions, /health), read over SSH with a timeout. */
+    'devices.modelStatus': { input: modelStatusInputSchema, output: deviceModelStatusSchema },
     'discovery.scan': {
       input: z
         .object({
@@ -63,6 +68,8 @@ export const contract = {
       output: jobStarted
     },
     'usb.scan': { input: empty, output: usbSnapshotSchema },
+    /** A job: log in over a console port, read hostname and addresses (result: consoleBootstrapResultSchema). */
+    'usb.consoleBootstrap': { input: consoleBootstrapInputSchema, output: jobStarted },
     'provision.run': {
       input: z
         .object({
@@ -75,11 +82,25 @@ export const contract = {
           dryRun: z.boolean().default(false),
           concurrency: z.number().int().min(1).max(64).optional(),
           maxFail: z.number().int().min(0).max(1000).optional(),
-          password: z.string().min(1).max(256).optional()
+          password: z.string().min(1).max(256).optional(),
+          /** First contact with the technician's own key (`--identity FILE`): the key text, a job secret. */
+          identity: z.object({ privateKey: z.string().min(1).max(32_768), passphrase: z.string().min(1).max(1024).optional() }).strict().optional()
         })
         .strict(),
       output: jobStarted
     },
+    /** The explicit way past HOST_KEY_CHANGED: pin the key the unit offers now, if it is the one the user checked. Recorded in history. */
+    'hostKeys.repin': {
+      input: z.object({ target: z.string().min(1).max(300), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256:… fingerprint') }).strict(),
+      output: z.object({ previous: hostKeyIdentitySchema.nullable(), current: hostKeyIdentitySchema })
+    },
+    /** The key pinned for a unit (device name or id, or user@host[:port]); null before the first SSH contact. */
+    'hostKeys.get': {
+      input: z.object({ target: z.string().min(1).max(300) }).strict(),
+      output: hostKeyIdentitySchema.extend({ host: z.string(), port: z.number().int(), pinnedAt: z.number() }).nullable()
+    },
+    /** The built-in profiles with their variables and steps, for the Provision wizard's form. */
+    'provision.profiles': { input: empty, output: z.array(profileInfoSchema) },
     'jobs.list': {
       input: z.object({ limit: z.number().int().min(1).max(500).default(50), state: jobStateSchema.optional() }).strict(),
       output: z.array(jobSchema)
@@ -122,6 +143,10 @@ export const contract = {
         .strict(),
       output: jobStarted
     },
+    /** Jobs; results: runtimeInstallResultSchema, modelPushResultSchema, modelRollbackResultSchema (shared/deploy). */
+    'runtime.install': { input: runtimeInstallInputSchema, output: jobStarted },
+    'models.push': { input: modelPushInputSchema, output: jobStarted },
+    'models.rollback': { input: modelRollbackInputSchema, output: jobStarted },
     'settings.get': { input: empty, output: settingsSchema },
     'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema }
   },

@@ -18,6 +18,37 @@ export const discoveredDeviceSchema = z.object({
 })
 export type DiscoveredDeviceDto = z.infer<typeof discoveredDeviceSchema>
 
+/** What `usb.consoleBootstrap` asks for: a console port and the unit's login. */
+export const consoleBootstrapInputSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    user: z.string().min(1).max(32),
+    password: z.string().min(1).max(256),
+    enableSsh: z.boolean().default(false),
+    baudRate: z.number().int().min(1200).max(4_000_000).optional()
+  })
+  .strict()
+
+/** The console bootstrap job's result. */
+export const consoleBootstrapResultSchema = z.object({
+  port: z.string(),
+  hostname: z.string(),
+  ip: z.string().nullable(),
+  mac: z.string().nullable(),
+  interfaces: z.array(
+    z.object({
+      name: z.string(),
+      mac: z.string().nullable(),
+      state: z.string(),
+      ipv4: z.array(z.object({ address: z.string(), prefix: z.number() })),
+      ipv6: z.array(z.object({ address: z.string(), prefix: z.number() }))
+    })
+  ),
+  sshEnabled: z.boolean(),
+  deviceId: z.string().nullable()
+})
+export type ConsoleBootstrapResultDto = z.infer<typeof consoleBootstrapResultSchema>
+
 const serialPort = z.object({
   path: z.string(),
   kind: z.string(),

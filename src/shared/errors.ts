@@ -159,6 +159,10 @@ export const errorMessages = {
     en: 'The serial port closed before setup finished (cable unplugged?). Plug it back in and try again.',
     zh: '串口在完成前已关闭（串口线被拔出？）。请重新插好后重试。'
   },
+  SERIAL_PORT_UNAVAILABLE: {
+    en: 'The serial port cannot be opened: {detail}. Check the cable and the port name ("edgedock usb" lists the ports), and close any other program using it.',
+    zh: '无法打开串口：{detail}。请检查串口线和端口名（"edgedock usb" 会列出端口），并关闭正在使用它的其他程序。'
+  },
   MDNS_UNAVAILABLE: {
     en: 'Name discovery (mDNS) could not start: {detail}. The network scan still ran, and units can still be found by address.',
     zh: '名称发现（mDNS）无法启动：{detail}。网络扫描仍已完成，仍可按地址找到设备。'
@@ -216,8 +220,8 @@ export const errorMessages = {
     zh: '{detail} 重启后未在规定时间内恢复。请检查电源和网络，然后重新运行配置方案。'
   },
   HOST_KEY_CHANGED: {
-    en: 'The SSH host key of {detail} is not the one EdgeDock pinned at first contact. EdgeDock stopped before sending any password or key; nothing was changed on the unit. If this unit was reflashed or its SSH keys were regenerated, compare the new fingerprint with the unit and choose "Re-pin host key"; otherwise another machine may be answering at this address: check the network.',
-    zh: '{detail} 的 SSH 主机密钥与 EdgeDock 首次连接时固定的密钥不一致。EdgeDock 在发送任何密码或密钥之前已停止，未对设备做任何更改。如果该设备刚重新刷写或重新生成了 SSH 密钥，请核对新指纹后选择"重新固定主机密钥"；否则可能有其他机器在此地址应答，请检查网络。'
+    en: 'The SSH host key of {detail} is not the one EdgeDock pinned at first contact. EdgeDock stopped before sending any password or key; nothing was changed on the unit. If this unit was reflashed or its SSH keys were regenerated, compare the new fingerprint with the unit and choose "Trust the new key"; otherwise another machine may be answering at this address: check the network.',
+    zh: '{detail} 的 SSH 主机密钥与 EdgeDock 首次连接时固定的密钥不一致。EdgeDock 在发送任何密码或密钥之前已停止，未对设备做任何更改。如果该设备刚重新刷写或重新生成了 SSH 密钥，请核对新指纹后选择"信任新密钥"；否则可能有其他机器在此地址应答，请检查网络。'
   },
   SSH_AUTH_REFUSED: {
     en: '{detail} refused the login. Check the user name and password, or that EdgeDock\'s key is in ~/.ssh/authorized_keys on the unit, then try again.',
@@ -238,6 +242,54 @@ export const errorMessages = {
   SSH_IDENTITY_UNREADABLE: {
     en: 'EdgeDock could not unlock its own SSH key ({detail}). Nothing was sent to any unit. Run EdgeDock as the same user as before; if the key is lost, remove the key files named in the detail and provision the units again with their password.',
     zh: 'EdgeDock 无法解锁自己的 SSH 密钥（{detail}）。未向任何设备发送内容。请以与之前相同的用户运行 EdgeDock；如果密钥已丢失，请删除详情中列出的密钥文件，并使用密码重新配置设备。'
+  },
+  HOST_KEY_REPIN_REFUSED: {
+    en: 'Nothing was re-pinned: {detail}. Check the fingerprint on the unit (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and give exactly that one.',
+    zh: '未重新固定主机密钥：{detail}。请在设备上核对指纹（ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub），并准确填写该指纹。'
+  },
+  IDENTITY_KEY_INVALID: {
+    en: 'The SSH key given for first contact cannot be used: {detail}. Nothing was sent to any unit.',
+    zh: '用于首次连接的 SSH 密钥无法使用：{detail}。未向任何设备发送内容。'
+  },
+  REMOTE_PORT_CLOSED: {
+    en: 'Nothing answers on {detail}: the service there is not running (or the unit\'s SSH server does not allow port forwarding).',
+    zh: '{detail} 上没有服务应答：该服务未运行（或设备的 SSH 服务器不允许端口转发）。'
+  },
+  INFERENCE_SERVICE_DOWN: {
+    en: 'The inference service on {detail} does not answer. Install or repair it with "edgedock runtime install", then try again; the service log is in "journalctl -u edgedock-inference" on the unit.',
+    zh: '{detail} 上的推理服务没有响应。请运行 "edgedock runtime install" 安装或修复后重试；服务日志可在设备上用 "journalctl -u edgedock-inference" 查看。'
+  },
+  MODEL_PUSH_ROLLED_BACK: {
+    en: 'The new model did not start on the unit, so EdgeDock switched it back to the previous version, which is serving again: {detail}. Check the model with "edgedock models inspect" and push a fixed version.',
+    zh: '新模型未能在设备上启动，EdgeDock 已将设备切回之前的版本，该版本已恢复服务：{detail}。请用 "edgedock models inspect" 检查模型，然后推送修复后的版本。'
+  },
+  MODEL_PUSH_NOT_LOADED: {
+    en: 'The new model did not start on the unit and there was no earlier version to go back to: {detail}. The unit serves no model now; push a working version.',
+    zh: '新模型未能在设备上启动，且没有可以退回的旧版本：{detail}。设备当前没有提供任何模型服务，请推送一个可用的版本。'
+  },
+  MODEL_ROLLBACK_FAILED: {
+    en: 'Going back to the previous model version did not work: {detail}. Check the unit with "edgedock devices model-status" and its service log ("journalctl -u edgedock-inference").',
+    zh: '退回到之前的模型版本失败：{detail}。请用 "edgedock devices model-status" 检查设备，并查看其服务日志（"journalctl -u edgedock-inference"）。'
+  },
+  MODEL_VERSION_NOT_ON_UNIT: {
+    en: 'Model version {detail} is not on the unit, so EdgeDock cannot switch to it. Run "edgedock devices model-status" to see the versions there, or push that version.',
+    zh: '设备上没有模型版本 {detail}，无法切换到该版本。运行 "edgedock devices model-status" 查看设备上的版本，或推送该版本。'
+  },
+  MODEL_NO_EARLIER_VERSION: {
+    en: '{detail} has no earlier model version to roll back to. Push the version you want instead.',
+    zh: '{detail} 上没有可回滚到的更早模型版本。请直接推送您需要的版本。'
+  },
+  MODEL_VERSION_CONFLICT: {
+    en: 'The unit already has a different model stored as version {detail}. Push it with another version (--version), or roll back to that version.',
+    zh: '设备上已有另一个模型存为版本 {detail}。请用其他版本号推送（--version），或回滚到该版本。'
+  },
+  DEPLOY_STEP_FAILED: {
+    en: 'A step on the unit failed: {detail}. The model it served before is unchanged. The job log has the command\'s output; fix the cause and run the job again (what is already on the unit is not sent again).',
+    zh: '设备上的某个步骤失败：{detail}。设备之前提供的模型保持不变。命令输出见任务日志；排除原因后请重新运行任务（设备上已有的内容不会重复发送）。'
+  },
+  DEPLOY_UNITS_FAILED: {
+    en: '{detail}. The job result lists every unit and what went wrong; fix the cause and run it again for those units.',
+    zh: '{detail}。任务结果列出了每台设备及其出错原因；排除原因后请对这些设备重新运行。'
   },
   INTERNAL: {
     en: 'Something went wrong inside EdgeDock ({detail}). The job log has the details.',

@@ -196,13 +196,12 @@ export async function waitGuestReady(qgaPath: string, pid: number, timeoutMs: nu
   throw new Error(`guest not ready within ${secs(timeoutMs)}`)
 }
 
-/** Script run in a restored guest: its own clock, host keys, machine-id, MAC (new DHCP lease), serial. */
 /**
- * Script run in a restored guest: its own clock, host keys (made on the host, where it is fast),
- * machine-id, MAC (and so its own DHCP lease) and DMI serial.
+ * Script run in a restored guest, once `renewLease` has given it its MAC and so its own DHCP lease:
+ * its own clock, host keys (made on the host, where it is fast), machine-id and DMI serial.
  */
 const REIDENTIFY = `set -e
-MAC="$1"; SERIAL="$2"; NOW="$3"; KEYS="$4"
+SERIAL="$2"; NOW="$3"; KEYS="$4"
 date -u -s "@$NOW" >/dev/null
 rm -f /etc/ssh/ssh_host_*
 printf '%s' "$KEYS" | base64 -d | tar -xzf - --no-same-permissions -C /etc/ssh
@@ -214,9 +213,24 @@ if [ -e /sys/class/dmi/id/product_serial ]; then
   umount /sys/class/dmi/id/product_serial 2>/dev/null || true
   mount --bind /run/lab-dmi-serial /sys/class/dmi/id/product_serial
 fi
-ip link set dev eth0 address "$MAC"
-networkctl reconfigure eth0 >/dev/null 2>&1 || true
 systemctl restart systemd-journald.service ssh.service avahi-daemon.service
+`
+
+/**
+ * Give the guest's eth0 its MAC (restored Pis) and a fresh DHCP client. networkd is restarted rather
+ * than told to reconfigure: the restored networkd reacts to the MAC change on its own, and a
+ * `networkctl reconfigure` overlapping that leaves systemd 252's DHCP address stuck "removing"
+ * (lease acquired, no address on eth0), so SSH never answered and `up`/`reset` waited 15 minutes.
+ * A fresh networkd also drops the old address, as a Pi that rejoins the LAN does.
+ */
+const RENEW_LEASE = `set -e
+MAC="$1"
+systemctl stop systemd-networkd.service
+ip link set dev eth0 down
+ip addr flush dev eth0
+[ -z "$MAC" ] || ip link set dev eth0 address "$MAC"
+rm -f /run/systemd/netif/leases/*
+systemctl start systemd-networkd.service
 `
 
 /** Fresh host keys for a unit, made on the host: a gzipped tar, base64. */
@@ -233,9 +247,38 @@ async function hostKeysTar(): Promise<string> {
 }
 
 export async function reidentify(u: UnitState): Promise<void> {
+  // The MAC first: avahi, restarted below, names the Pi's _workstation service after it.
+  await renewLease(u, u.mac)
   const keys = await hostKeysTar()
   const r = await guestExec(u.qga!, '/bin/sh', ['-c', REIDENTIFY, 'reidentify', u.mac, u.serial, String(Math.floor(Date.now() / 1000)), keys], 120_000)
   if (r.code !== 0) throw new Error(`${u.name}: re-identifying the restored Pi failed: ${r.stderr || r.stdout}`)
+}
+
+/**
+ * A new DHCP lease for the guest (optionally with a new MAC first). With --net ns, resolves once eth0
+ * holds exactly the unit's address; a DHCP client that stalls is restarted once, then it fails
+ * saying so, instead of leaving the caller waiting for SSH.
+ */
+export async function renewLease(u: UnitState, mac = ''): Promise<void> {
+  const r = await guestExec(u.qga!, '/bin/sh', ['-c', RENEW_LEASE, 'renew-lease', mac], 60_000)
+  if (r.code !== 0) throw new Error(`${u.name}: restarting the DHCP client failed: ${r.stderr || r.stdout}`)
+  if (u.net !== 'ns') return
+  const t0 = Date.now()
+  let restarted = false
+  let last = ''
+  while (Date.now() - t0 < 60_000) {
+    const a = await guestExec(u.qga!, '/sbin/ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0'], 20_000)
+    const addrs = [...a.stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1])
+    last = addrs.join(', ') || 'none'
+    if (addrs.length === 1 && addrs[0] === u.ip) return
+    if (!restarted && Date.now() - t0 > 25_000) {
+      restarted = true
+      log(`${u.name}: no lease for ${u.ip} after 25 s (eth0 has ${last}); restarting its DHCP client`)
+      await guestExec(u.qga!, '/bin/sh', ['-c', RENEW_LEASE, 'renew-lease', ''], 60_000)
+    }
+    await sleep(500)
+  }
+  throw new Error(`${u.name}: the guest did not take its DHCP lease ${u.ip} within 60 s (eth0 has ${last})`)
 }
 
 /** --net user after a restore: forward 127.0.0.1:port to the guest's (new) slirp address. */

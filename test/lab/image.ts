@@ -7,7 +7,7 @@ import { type Arch, cacheDir, PI_HOSTNAME, PI_PASSWORD_HASH } from './config'
 import { log, run, runSync, secs, which } from './util'
 
 /** Bump when the build procedure changes in a way the recipe below does not show. */
-const RECIPE_VERSION = 4
+const RECIPE_VERSION = 6
 const BOOT_MIB = 256
 const ROOT_MIB = 3072
 
@@ -15,7 +15,9 @@ const COMMON_PACKAGES = [
   'systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'openssh-server', 'sudo', 'python3',
   'avahi-daemon', 'libnss-mdns', 'iproute2', 'iputils-ping', 'procps', 'less', 'nano', 'kmod',
   'systemd-resolved', 'initramfs-tools', 'dosfstools', 'ca-certificates', 'curl', 'rsync', 'xz-utils', 'zstd', 'netbase',
-  'qemu-guest-agent'
+  'qemu-guest-agent',
+  // Raspberry Pi OS ships both: provisioning's time zone and locale steps need them.
+  'tzdata', 'locales'
 ]
 const KERNEL: Record<Arch, string> = { amd64: 'linux-image-amd64', arm64: 'linux-image-arm64' }
 
@@ -192,6 +194,8 @@ export async function buildImage(arch: Arch, opts: { force?: boolean } = {}): Pr
       '--variant=apt', `--arch=${arch}`, '--mode=root', '--format=directory',
       `--include=${[...COMMON_PACKAGES, KERNEL[arch]].join(',')}`,
       '--dpkgopt=path-exclude=/usr/share/man/*', '--dpkgopt=path-exclude=/usr/share/locale/*',
+      // locale-gen and localedef read the alias file (provisioning's locale step)
+      '--dpkgopt=path-include=/usr/share/locale/locale.alias',
       '--dpkgopt=path-exclude=/usr/share/doc/*', '--dpkgopt=path-include=/usr/share/doc/*/copyright',
       '--aptopt=Acquire::Retries "3"',
       // our files first (so initramfs-tools sees its config), then the customize script

@@ -8,11 +8,11 @@ import {
   PI_MODEL, PI_PASSWORD, PI_USER, serialFor, stateDir, SUBNET_PREFIX, USER_PORT_BASE
 } from './config'
 import {
-  bootUnit, type BootMode, detectAccel, ensureTemplate, killUnit, makeDisk, makeDtb, readTimings, sshRun, strayPids,
-  waitDead, waitSsh
+  bootUnit, type BootMode, detectAccel, ensureTemplate, killUnit, makeDisk, makeDtb, readTimings, renewLease, sshRun,
+  strayPids, waitDead, waitSsh
 } from './full'
 import { buildImage, imageInfo } from './image'
-import { killLight, lightNetns, lightPrereqs, plumbLight, prepareLight, setLightIp, setLightLink, shapeLight, startLight } from './light'
+import { killLight, lightNetns, lightPrereqs, plumbLight, prepareLight, setLightIp, setLightLink, setLightNic, shapeLight, startLight } from './light'
 import { destroyLabNet, ensureLabNet, listLabNetns, netnsExists, writeDhcpHosts } from './netns'
 import { guestExec, qmp } from './qmp'
 import { bootId, clearState, type LabState, loadState, newState, saveState, type Shape, type UnitState, withLock } from './state'
@@ -277,7 +277,10 @@ export async function powerCut(name: string): Promise<void> {
   await withUnit(name, async (u) => {
     const pid = u.pid
     if (u.kind === 'full') killUnit(u)
-    else killLight(u)
+    else {
+      killLight(u)
+      setLightNic(u, false)
+    }
     await waitDead(pid)
   })
 }
@@ -290,6 +293,7 @@ export async function powerOn(name: string): Promise<number> {
     if (u.kind === 'full') {
       return bootUnit(u, imageInfo(u.arch), 'cold')
     }
+    setLightNic(u, true)
     startLight(u)
     await waitSsh(u, 60_000)
     return Date.now() - t0
@@ -350,6 +354,7 @@ export async function reset(name: string, opts: { boot?: 'auto' | BootMode } = {
     killLight(u)
     await waitDead(pid)
     await prepareLight(u, true)
+    setLightNic(u, true)
     startLight(u)
     await waitSsh(u, 60_000)
     return Date.now() - t0
@@ -373,11 +378,10 @@ export async function setIp(name: string, ip?: string): Promise<string> {
       u.ip = next
       writeDhcpHosts(st)
       await sleep(200)
-      // the guest asks again (networkd ignores a NAK on renew, so restart its DHCP client) and gets the new lease
-      const r = await guestExec(u.qga!, '/bin/sh', ['-c', 'networkctl reconfigure eth0'], 60_000)
-      if (r.code !== 0) throw new Error(`renewing ${name}'s lease failed: ${r.stderr}`)
-      await waitSsh(u, 90_000)
+      // the guest's DHCP client starts over (as when a Pi rejoins the LAN): the old address goes, the new lease comes
+      await renewLease(u)
     }
+    await waitSsh(u, 90_000)
     return next
   })
 }

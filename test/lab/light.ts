@@ -163,16 +163,31 @@ export function killLight(u: UnitState): void {
   u.powered = false
 }
 
+/**
+ * The unit's own network interface on or off: with the power cut, nothing may answer at its address
+ * (its kernel would otherwise still refuse connections with RST, which a switched-off Pi never does).
+ */
+export function setLightNic(u: UnitState, on: boolean): void {
+  const ns = lightNetns(u)
+  ipNs(ns, ['link', 'set', 'eth0', on ? 'up' : 'down'])
+  if (on) ipNs(ns, ['route', 'replace', 'default', 'via', GATEWAY], true)
+}
+
 export function setLightLink(u: UnitState, up: boolean): void {
   ipNs(labNetns(), ['link', 'set', vethName(u), up ? 'up' : 'down'])
   u.link = up ? 'up' : 'down'
 }
 
+/**
+ * Move the unit to another address: the old one goes first. (Added first, the new address would be a
+ * secondary of the same /24, and deleting the primary deletes its secondaries too: namespaces do not
+ * promote them. The unit was left with no address at all.)
+ */
 export function setLightIp(u: UnitState, ip: string): void {
   const ns = lightNetns(u)
-  ipNs(ns, ['addr', 'add', `${ip}/24`, 'dev', 'eth0'])
-  ipNs(ns, ['addr', 'del', `${u.ip}/24`, 'dev', 'eth0'], true)
-  ipNs(ns, ['route', 'replace', 'default', 'via', GATEWAY], true)
+  if (ip !== u.ip) ipNs(ns, ['addr', 'del', `${u.ip}/24`, 'dev', 'eth0'], true)
+  ipNs(ns, ['addr', 'replace', `${ip}/24`, 'dev', 'eth0'])
+  ipNs(ns, ['route', 'replace', 'default', 'via', GATEWAY])
   u.ip = ip
 }
 

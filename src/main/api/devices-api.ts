@@ -1,5 +1,8 @@
+import path from 'node:path'
 import { EdgeError } from '../../shared/errors'
+import { describeBuiltinProfiles } from '../core/provision/profile-info'
 import type { Services } from '../app/create-app'
+import { modelStatusApi } from './deploy-api'
 import type { HandlersFor } from './handlers'
 
 export const devicesApi = (s: Services) =>
@@ -8,7 +11,8 @@ export const devicesApi = (s: Services) =>
     'devices.add': (input) => s.devices.add(input),
     'devices.remove': ({ id }) => (s.devices.remove(id), { ok: true as const }),
     'devices.rename': ({ id, name }) => s.devices.rename(id, name),
-    'devices.check': ({ ids }) => ({ jobId: s.devices.check(ids) })
+    'devices.check': ({ ids }) => ({ jobId: s.devices.check(ids) }),
+    ...modelStatusApi(s)
   }) satisfies HandlersFor<'devices'>
 
 export const discoveryApi = (s: Services) =>
@@ -24,10 +28,22 @@ export const provisionApi = (s: Services) =>
         throw new EdgeError('INVALID_INPUT', 'the station takes built-in profile names only')
       }
       return { jobId: await s.provision.start(req) }
-    }
+    },
+    'provision.profiles': () => describeBuiltinProfiles(path.join(s.resourcesDir, 'profiles'))
   }) satisfies HandlersFor<'provision'>
 
 export const usbApi = (s: Services) =>
   ({
-    'usb.scan': () => s.discovery.usb()
+    'usb.scan': () => s.discovery.usb(),
+    'usb.consoleBootstrap': async (req, ctx) => {
+      // From a browser, only a port the bench box lists as a serial port: a typed path must not open
+      // one of the box's own terminals (/dev/tty1, a pty) and log in there.
+      if (ctx.transport === 'station') {
+        const { serialPorts } = await s.discovery.usb()
+        if (!serialPorts.ports.some((p) => p.path === req.path)) {
+          throw new EdgeError('SERIAL_PORT_UNAVAILABLE', `${req.path} is not one of this station's serial ports`)
+        }
+      }
+      return { jobId: s.discovery.consoleBootstrap(req) }
+    }
   }) satisfies HandlersFor<'usb'>

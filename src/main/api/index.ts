@@ -1,8 +1,10 @@
 // All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
 import type { Services } from '../app/create-app'
 import { appApi, historyApi, settingsApi } from './app-api'
+import { runtimeApi } from './deploy-api'
 import { devicesApi, discoveryApi, provisionApi, usbApi } from './devices-api'
 import type { Handlers } from './handlers'
+import { hostKeysApi } from './host-keys-api'
 import { jobsApi } from './jobs-api'
 import { modelsApi } from './models-api'
 
@@ -13,9 +15,11 @@ export function createHandlers(s: Services): Handlers {
     ...discoveryApi(s),
     ...usbApi(s),
     ...provisionApi(s),
+    ...hostKeysApi(s),
     ...jobsApi(s),
     ...historyApi(s),
     ...modelsApi(s),
+    ...runtimeApi(s),
     ...settingsApi(s)
   } satisfies Handlers
 }

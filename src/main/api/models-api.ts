@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Services } from '../app/create-app'
+import { deployModelsApi } from './deploy-api'
 import type { HandlersFor } from './handlers'
 import { resolveUserFile } from './user-files'
 
@@ -48,5 +49,6 @@ export const modelsApi = (s: Services) =>
         jc.setResult(report)
       })
       return { jobId: job.id }
-    }
+    },
+    ...deployModelsApi(s)
   }) satisfies HandlersFor<'models'>

@@ -23,6 +23,7 @@ import { localCommandRunner, readSysfsUsbDevices, scanUsb, serialportList, watch
 import os from 'node:os'
 import { createSshService, type SecretBox } from '../core/ssh'
 import { createProvisionService } from '../core/deploy/provision-service'
+import { createDeployService } from '../core/deploy/deploy-service'
 import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
 import { watchExternalChanges } from './watch-external-changes'
@@ -91,9 +92,10 @@ export function createApp(config: AppConfig) {
   void models.recover().catch((err: unknown) => (config.onInternalError ?? console.error)(err, 'models.recover'))
   const resourcesDir = config.resourcesDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources')
 
-  const provision = createProvisionService({ jobs, ssh, devices, events, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir) })
+  const deploy = createDeployService({ jobs, ssh, devices, models: models.store, history: store.history, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir) })
+  const provision = createProvisionService({ jobs, ssh, devices, events, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir), modelInstaller: deploy.modelInstaller() })
 
-  const services = { provision, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
+  const services = { provision, deploy, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal
@@ -119,6 +121,7 @@ export type Services = {
   models: ModelLibrary
   ssh: EdgeDockApp['services']['ssh']
   provision: EdgeDockApp['services']['provision']
+  deploy: EdgeDockApp['services']['deploy']
   discovery: EdgeDockApp['services']['discovery']
   version: string
   store: EdgeDockApp['services']['store']

@@ -5,6 +5,7 @@ import { EdgeError } from '../../shared/errors'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 import { table } from './format'
+import { registerConsoleBootstrap } from './console-bootstrap-command'
 
 export function registerDiscoverCommands(program: Command, c: CliContext): void {
   program
@@ -36,15 +37,16 @@ export function registerDiscoverCommands(program: Command, c: CliContext): void 
                 model: d.model ?? (d.isRaspberryPi ? 'Raspberry Pi' : ''),
                 mac: d.mac ?? '',
                 ssh: d.sshBanner ?? '',
-                sources: d.sources.join(',')
+                sources: d.sources.join(','),
+                state: d.state === 'offline' ? `offline, last seen ${d.lastSeen}` : d.state
               })),
-              ['ip', 'hostname', 'model', 'mac', 'ssh', 'sources']
+              ['ip', 'hostname', 'model', 'mac', 'ssh', 'sources', 'state']
             )
           : 'No units found. Check that the Pi is powered and on this network, or add it by address: edgedock devices add pi@IP'
       )
     })
 
-  program
+  const usb = program
     .command('usb')
     .description('console cables, Pis in USB gadget or boot-ROM mode, and removable drives on this computer')
     .action(async () => {
@@ -69,4 +71,5 @@ export function registerDiscoverCommands(program: Command, c: CliContext): void 
         return lines.join('\n')
       })
     })
+  registerConsoleBootstrap(usb, c)
 }

@@ -5,8 +5,10 @@ import { directClient } from '../api/dispatch'
 import { createApp, type EdgeDockApp } from '../app/create-app'
 import { defaultDataDir } from '../app/data-dir'
 import type { CliContext } from './cli-context'
+import { registerDeployCommands } from './deploy-commands'
 import { registerDeviceCommands } from './devices-commands'
 import { registerDiscoverCommands } from './discover-commands'
+import { registerHostKeyCommands } from './host-key-commands'
 import { registerModelCommands } from './models-commands'
 import { registerProvisionCommands } from './provision-commands'
 
@@ -45,6 +47,8 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   registerDiscoverCommands(program, ctx)
   registerModelCommands(program, ctx)
   registerProvisionCommands(program, ctx)
+  registerDeployCommands(program, ctx)
+  registerHostKeyCommands(program, ctx)
 
   try {
     await program.parseAsync(argv, { from: 'user' })

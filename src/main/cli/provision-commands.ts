@@ -4,10 +4,26 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { EdgeError } from '../../shared/errors'
 import { formatFleetResult, parseVarArgs, type FleetResult } from '../core/provision'
+import { checkUserIdentity } from '../core/ssh/user-identity'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 
 const collect = (v: string, all: string[]) => [...all, v]
+
+/** The key file's text (a secret from here on) and its passphrase, checked here to name the file. */
+function readIdentity(file: string, passphraseEnv: string | undefined): { privateKey: string; passphrase?: string } {
+  const passphrase = passphraseEnv ? process.env[passphraseEnv] : undefined
+  if (passphraseEnv && !passphrase) throw new EdgeError('INVALID_INPUT', `the environment variable ${passphraseEnv} is empty`)
+  let privateKey: string
+  try {
+    privateKey = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new EdgeError('IDENTITY_KEY_INVALID', `${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  const identity = { privateKey, ...(passphrase ? { passphrase } : {}) }
+  checkUserIdentity(identity, file)
+  return identity
+}
 
 export function registerProvisionCommands(program: Command, c: CliContext): void {
   program
@@ -20,9 +36,12 @@ export function registerProvisionCommands(program: Command, c: CliContext): void
     .option('--concurrency <n>', 'units at once', '4')
     .option('--max-fail <n>', 'stop starting new units after this many failures')
     .option('--password-env <VAR>', 'first contact: the units\' current password, from this environment variable')
-    .action(async (targets: string[], o: { profile: string; var: string[]; varsCsv?: string; dryRun?: boolean; concurrency: string; maxFail?: string; passwordEnv?: string }) => {
+    .option('--identity <file>', 'first contact: your own private key file (e.g. ~/.ssh/id_ed25519), tried before the password')
+    .option('--passphrase-env <VAR>', 'the --identity key\'s passphrase, from this environment variable')
+    .action(async (targets: string[], o: { profile: string; var: string[]; varsCsv?: string; dryRun?: boolean; concurrency: string; maxFail?: string; passwordEnv?: string; identity?: string; passphraseEnv?: string }) => {
       const password = o.passwordEnv ? process.env[o.passwordEnv] : undefined
       if (o.passwordEnv && !password) throw new EdgeError('INVALID_INPUT', `the environment variable ${o.passwordEnv} is empty`)
+      const identity = o.identity ? readIdentity(o.identity, o.passphraseEnv) : undefined
       const profile = /\.ya?ml$/i.test(o.profile) ? path.resolve(o.profile) : o.profile
       const { jobId } = await c.call('provision.run', {
         targets,
@@ -32,7 +51,8 @@ export function registerProvisionCommands(program: Command, c: CliContext): void
         dryRun: o.dryRun === true,
         concurrency: Number(o.concurrency),
         maxFail: o.maxFail !== undefined ? Number(o.maxFail) : undefined,
-        password
+        password,
+        identity
       })
       const job = await followJob(c.app(), jobId, c.json ? null : c.err)
       const result = job.result as FleetResult | null

@@ -8,14 +8,20 @@ import { ComingPage } from './pages/coming-page'
 import { DevicesPage } from './pages/devices-page'
 import { HistoryPage } from './pages/history-page'
 import { ModelsPage } from './pages/models-page'
+import { ProvisionPage } from './pages/provision-page'
 import { SettingsPage } from './pages/settings-page'
 
-const pages = ['devices', 'models', 'benchmarks', 'logs', 'flash', 'history', 'settings'] as const
+const pages = ['devices', 'provision', 'models', 'benchmarks', 'logs', 'flash', 'history', 'settings'] as const
 type Page = (typeof pages)[number]
+interface Route {
+  page: Page
+  /** `#/devices/<id>` opens a device; `#/provision/<name>` starts the wizard with that device picked. */
+  arg: string | null
+}
 
-const pageFromHash = (): Page => {
-  const p = window.location.hash.replace(/^#\/?/, '') as Page
-  return pages.includes(p) ? p : 'devices'
+const routeFromHash = (): Route => {
+  const [p, arg] = window.location.hash.replace(/^#\/?/, '').split('/') as [Page, string | undefined]
+  return pages.includes(p) ? { page: p, arg: arg ? decodeURIComponent(arg) : null } : { page: 'devices', arg: null }
 }
 
 export function App() {
@@ -31,9 +37,9 @@ export function App() {
 function Shell({ settings }: { settings: Settings }) {
   const client = useClient()
   const { t, lang } = useI18n()
-  const [page, setPage] = useState<Page>(pageFromHash)
+  const [{ page, arg }, setRoute] = useState<Route>(routeFromHash)
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash())
+    const onHash = () => setRoute(routeFromHash())
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
   }, [])
@@ -74,7 +80,8 @@ function Shell({ settings }: { settings: Settings }) {
         </div>
       </aside>
       <main className="content">
-        {page === 'devices' && <DevicesPage defaultUser={settings.defaultUser} />}
+        {page === 'devices' && <DevicesPage defaultUser={settings.defaultUser} openId={arg} />}
+        {page === 'provision' && <ProvisionPage key={arg ?? ''} preselect={arg} />}
         {page === 'models' && <ModelsPage />}
         {page === 'benchmarks' && <ComingPage title="nav.benchmarks" body="soon.benchmarks" />}
         {page === 'logs' && <ComingPage title="nav.logs" body="soon.logs" />}

@@ -164,6 +164,7 @@ describe.skipIf(skip)(`Pi lab: full virtual Pis${skip ? ` (skipped: ${skip})` : 
       expect(after.ip).toBe(ip)
       const r = await ssh(after, 'ip -4 -br addr show eth0; cat /sys/class/net/eth0/address')
       expect(r.stdout).toContain(`${ip}/24`)
+      expect(r.stdout).not.toContain(`${before.ip}/`)
       expect(r.stdout).toContain(before.mac)
     } finally {
       await lab.setIp('pi1', before.ip)

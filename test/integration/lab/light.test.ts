@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as lab from '../../lab'
 import type { InventoryEntry } from '../../lab'
 import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
-import { hostKey, mdnsBrowse, ssh } from './helpers'
+import { hostKey, mdnsBrowse, sh, ssh } from './helpers'
 
 const skip = labSkipReason({ light: 40 })
 if (skip) console.warn(`[lab] light-Pi tests skipped: ${skip}`)
@@ -52,12 +52,29 @@ describe.skipIf(skip)(`Pi lab: forty light Pis${skip ? ` (skipped: ${skip})` : '
     expect(missing.map((u) => u.name)).toEqual([])
   })
 
+  it('set-ip moves a light Pi: it answers at the new address and no longer at the old one', async () => {
+    const before = lights[1]!
+    const ip = await lab.setIp(before.name)
+    try {
+      const after = lab.inventory().find((x) => x.name === before.name)!
+      expect(after.ip).toBe(ip)
+      const r = await ssh(after, 'ip -4 -br addr show eth0')
+      expect(r.stdout).toContain(`${ip}/24`)
+      expect(r.stdout).not.toContain(`${before.ip}/`)
+      expect((await ssh(before, 'true', { timeoutS: 3 })).code).not.toBe(0)
+    } finally {
+      await lab.setIp(before.name, before.ip)
+    }
+  }, 120_000)
+
   it('power-cut, power-on, link down/up and reset work on a light Pi', async () => {
     const name = lights[0]!.name
     const u = () => lab.inventory().find((x) => x.name === name)!
     const key = await hostKey(u())
     await lab.powerCut(name)
     expect((await ssh(u(), 'true', { timeoutS: 3 })).code).not.toBe(0)
+    // switched off means silent: nothing at its address even refuses a connection
+    expect((await sh(lab.inLabArgv(['bash', '-c', `exec 3<>/dev/tcp/${u().ip}/22`]), 10_000)).stderr).not.toMatch(/refused/i)
     await lab.powerOn(name)
     expect((await ssh(u(), 'true')).code).toBe(0)
     expect(await hostKey(u())).toBe(key)

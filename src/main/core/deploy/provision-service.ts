@@ -3,14 +3,17 @@
 // the real runtime installer, and the engine's job.
 import path from 'node:path'
 import { EdgeError } from '../../../shared/errors'
-import { parseTarget } from '../../../shared/target'
 import type { DeviceService } from '../devices/device-service'
 import type { EventHub } from '../event-hub'
 import type { JobRunner } from '../jobs/job-runner'
 import { loadProfile, parseSitePlan, startProvisionJob, type UnitInput } from '../provision'
-import { sshRemoteShell } from '../provision/ssh-remote-shell'
-import { jobSshOptions, type SshService } from '../ssh'
+import type { ModelInstaller } from '../provision/remote-shell'
+import { HostKeyChangedError, jobSshOptions, type SshService } from '../ssh'
+import { hostKeyChangedAdvice } from '../ssh/host-key-advice'
+import { checkUserIdentity, identitySecrets, type UserIdentity } from '../ssh/user-identity'
 import { deviceRuntimeInstaller } from './device-runtime-installer'
+import { resolveTarget } from './resolve-target'
+import { sshDeviceShell } from './device-shell'
 
 export interface ProvisionServiceDeps {
   jobs: JobRunner
@@ -20,6 +23,8 @@ export interface ProvisionServiceDeps {
   resourcesDir: string
   dataDir: string
   projectRoot: string
+  /** The profile's `model` step: the deploy service's installer (same push, checks and rollback). */
+  modelInstaller?: ModelInstaller
 }
 
 export interface ProvisionRequest {
@@ -32,6 +37,8 @@ export interface ProvisionRequest {
   maxFail?: number | undefined
   /** First contact only (units still on the image's password); registered as a job secret. */
   password?: string | undefined
+  /** First contact with the technician's own key (`--identity FILE`): the key text, a job secret. */
+  identity?: UserIdentity | undefined
 }
 
 export function createProvisionService(deps: ProvisionServiceDeps) {
@@ -40,6 +47,7 @@ export function createProvisionService(deps: ProvisionServiceDeps) {
       const profile = await loadProfile(req.profile, path.join(deps.resourcesDir, 'profiles'))
       const units: UnitInput[] = [...req.targets.map((target) => ({ target })), ...(req.sitePlanCsv ? parseSitePlan(req.sitePlanCsv) : [])]
       if (units.length === 0) throw new EdgeError('INVALID_INPUT', 'name at least one unit (user@host or a device name)')
+      if (req.identity) checkUserIdentity(req.identity)
       // Resolve every target before the job starts: a typo fails here, with nothing contacted.
       const targets = new Map(units.map((u) => [u.target, resolveTarget(deps.devices, u.target)]))
       const runtime = deviceRuntimeInstaller({
@@ -56,6 +64,7 @@ export function createProvisionService(deps: ProvisionServiceDeps) {
             deps.jobs.start(spec, (ctx) => {
               ctxRef = ctx
               if (req.password) ctx.secret(req.password)
+              for (const s of req.identity ? identitySecrets(req.identity) : []) ctx.secret(s)
               return work(ctx)
             })
         },
@@ -64,14 +73,21 @@ export function createProvisionService(deps: ProvisionServiceDeps) {
           connect: async (target, signal) => {
             const t = targets.get(target)
             if (!t) throw new EdgeError('DEVICE_NOT_FOUND', target)
-            const session = await deps.ssh.open(
-              { host: t.host, port: t.port, username: t.user },
-              req.password ? { password: req.password } : null,
-              { ...(ctxRef ? jobSshOptions(ctxRef) : {}), signal }
-            )
-            return sshRemoteShell(session)
+            const session = await deps.ssh
+              .open(
+                { host: t.host, port: t.port, username: t.user },
+                req.password || req.identity ? { ...(req.password ? { password: req.password } : {}), ...(req.identity ? { identity: req.identity } : {}) } : null,
+                { ...(ctxRef ? jobSshOptions(ctxRef) : {}), signal }
+              )
+              .catch((err: unknown) => {
+                // Both fingerprints and the re-pin action, in the job log the technician is reading.
+                if (err instanceof HostKeyChangedError) ctxRef?.log('error', hostKeyChangedAdvice(err, target))
+                throw err
+              })
+            // A device shell: the model step also reads the inference service's health over this session.
+            return sshDeviceShell(session, t.user)
           },
-          ports: { runtime },
+          ports: { runtime, model: deps.modelInstaller },
           publicKey: deps.ssh.authorizedKeys()
         }
       )
@@ -80,14 +96,4 @@ export function createProvisionService(deps: ProvisionServiceDeps) {
   }
 }
 
-function resolveTarget(devices: DeviceService, ref: string): { host: string; port: number; user: string } {
-  try {
-    const d = devices.resolve(ref)
-    return { host: d.host, port: d.port, user: d.user }
-  } catch (err) {
-    const t = parseTarget(ref)
-    if (t.ok) return t.target
-    throw err
-  }
-}
 export type ProvisionService = ReturnType<typeof createProvisionService>

@@ -2,10 +2,19 @@
 // key), an IP change updates the same row, units merged when an observation proves they are one.
 import { randomUUID } from 'node:crypto'
 import type { Device } from '../../../shared/domain'
-import { mergeObservations, type DeviceChanges, type DeviceRecord, type Observation } from '../discovery'
+import { markUnanswered, mergeObservations, type DeviceChanges, type DeviceRecord, type Observation } from '../discovery'
 import type { DevicesRepo } from '../../store/devices-repo'
 
 const LAN_SOURCES = new Set(['mdns', 'arp', 'ssh-sweep', 'login', 'usb'])
+
+// A unit whose address another unit now holds (a DHCP re-lease) has no address. The store keeps one
+// row per host and port, so such a row gets a host of its own that no address can be; two units
+// left without an address, or one taking the other's old address, then no longer collide.
+const NO_ADDRESS = 'no-address:'
+/** The device's address, or null when discovery saw its address go to another unit. */
+export function addressOf(d: Pick<Device, 'host'>): string | null {
+  return d.host === '' || d.host.startsWith(NO_ADDRESS) ? null : d.host
+}
 
 function toRecord(d: Device): DeviceRecord {
   return {
@@ -14,7 +23,7 @@ function toRecord(d: Device): DeviceRecord {
     macs: d.macs.length ? d.macs : d.mac ? [d.mac] : [],
     serial: d.serial,
     hostKeyFingerprint: d.hostKeyFingerprint,
-    ip: d.host,
+    ip: addressOf(d),
     previousIp: d.previousHost,
     hostname: d.hostname,
     model: d.model,
@@ -32,7 +41,7 @@ function toRecord(d: Device): DeviceRecord {
 function fromRecord(r: DeviceRecord, base: Device | undefined): Omit<Device, 'id' | 'name' | 'user' | 'port' | 'createdAt'> {
   const manual = base?.sources.filter((s) => !LAN_SOURCES.has(s)) ?? []
   return {
-    host: r.ip ?? base?.host ?? '',
+    host: r.ip ?? `${NO_ADDRESS}${r.id}`,
     mac: r.mac,
     macs: r.macs,
     serial: r.serial,
@@ -53,8 +62,13 @@ function fromRecord(r: DeviceRecord, base: Device | undefined): Omit<Device, 'id
 export function applyObservations(
   repo: DevicesRepo,
   observations: readonly Observation[],
-  opts: { defaultUser: string; uniqueName: (base: string) => string }
-): DeviceChanges {
+  opts: {
+    defaultUser: string
+    uniqueName: (base: string) => string
+    /** the subnets a sweep covered: a unit there that no observation touched is offline now */
+    sweptSubnets?: readonly string[]
+  }
+): DeviceChanges & { offline: string[]; silent: string[] } {
   // Units reached through a forwarded port (lab --net user, a jump host) share an address with
   // others; they are matched by hand, never by IP, so they stay out of the merge.
   const existing = repo.list().filter((d) => d.port === 22)
@@ -63,6 +77,12 @@ export function applyObservations(
   const added = new Set(changes.added)
   const updated = new Set(changes.updated)
   for (const { id } of changes.removed) repo.remove(id)
+  // Addresses can change hands within one scan (A's old address is B's now, or two units swap):
+  // every row that moves lets go of its old address first, so no write meets a row still holding it.
+  for (const r of records) {
+    const base = byId.get(r.id)
+    if (updated.has(r.id) && base && base.host !== (r.ip ?? '')) repo.update(r.id, { host: `${NO_ADDRESS}${r.id}` })
+  }
   for (const r of records) {
     const base = byId.get(r.id)
     if (added.has(r.id)) {
@@ -78,5 +98,8 @@ export function applyObservations(
       repo.update(r.id, fromRecord(r, base))
     }
   }
-  return changes
+  const seen = new Set([...changes.added, ...changes.updated])
+  const { changed: offline, silent } = markUnanswered(records, opts.sweptSubnets ?? [], seen)
+  for (const id of offline) repo.update(id, { state: 'offline' })
+  return { ...changes, offline, silent }
 }

@@ -8,6 +8,7 @@ import type { HistoryRepo } from '../../store/history-repo'
 import type { EventHub } from '../event-hub'
 import type { JobRunner } from '../jobs/job-runner'
 import { mapLimit } from '../map-limit'
+import { addressOf } from './apply-observations'
 import { blankDevice } from './blank-device'
 import type { SshProbe } from '../net/probe-ssh'
 
@@ -119,6 +120,13 @@ export function createDeviceService(deps: DeviceServiceDeps) {
         ctx.progress(0, targets.length)
         await ctx.step('Connect to SSH on each device', () =>
           mapLimit(targets, 16, async (d) => {
+            if (addressOf(d) === null) {
+              // Its address went to another unit (see apply-observations): nothing to connect to.
+              devices.update(d.id, { state: 'offline' })
+              ctx.log('warn', `${d.name}: no known address (last at ${d.previousHost ?? '?'}); scan the network to find it again`)
+              ctx.progress(++done, targets.length)
+              return
+            }
             try {
               const p = await deps.probe(d.host, d.port, 3000, ctx.signal)
               devices.update(d.id, { state: 'online', lastSeen: now(), sshBanner: p.banner })

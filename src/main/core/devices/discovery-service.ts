@@ -7,6 +7,9 @@ import type { EventHub } from '../event-hub'
 import type { JobRunner } from '../jobs/job-runner'
 import { applyObservations } from './apply-observations'
 import { loginObservations, type LoginCredentials } from './login-facts'
+import { scanResultDevices } from './scan-result'
+import { runConsoleBootstrap, type ConsoleBootstrapRequest } from './console-bootstrap'
+import { openConsolePort, type OpenConsole } from '../discovery/serial-open'
 import type { SshService } from '../ssh'
 
 export interface DiscoveryServiceDeps {
@@ -19,6 +22,8 @@ export interface DiscoveryServiceDeps {
   scanUsb: () => Promise<UsbSnapshot>
   uniqueName: (base: string) => string
   ssh: SshService
+  /** opens a console port for the serial bootstrap; serialport by default */
+  openConsole?: (path: string, baudRate?: number) => Promise<OpenConsole>
 }
 
 export function createDiscoveryService(deps: DiscoveryServiceDeps) {
@@ -44,21 +49,54 @@ export function createDiscoveryService(deps: DiscoveryServiceDeps) {
           result.observations.push(...facts)
         }
         const changes = await ctx.step('Update the inventory', async () =>
-          applyObservations(deps.devices, result.observations, { defaultUser: deps.settings().defaultUser, uniqueName: deps.uniqueName })
+          applyObservations(deps.devices, result.observations, {
+            defaultUser: deps.settings().defaultUser,
+            uniqueName: deps.uniqueName,
+            sweptSubnets: result.subnets
+          })
         )
         for (const c of changes.ipChanged) {
           const d = deps.devices.get(c.id)
           ctx.log('info', `${d?.name ?? c.id}: address changed from ${c.from ?? '?'} to ${c.to}`)
           deps.history.add({ kind: 'device.ip-changed', deviceId: c.id, deviceName: d?.name ?? null, jobId: ctx.jobId, summary: `Address changed from ${c.from ?? '?'} to ${c.to}`, outcome: 'info' })
         }
+        for (const id of changes.offline) {
+          const d = deps.devices.get(id)
+          const last = d?.lastSeen ? new Date(d.lastSeen).toISOString() : 'never'
+          ctx.log('info', `${d?.name ?? id}: no answer at ${d?.host ?? '?'}, offline (last seen ${last})`)
+          deps.history.add({ kind: 'device.offline', deviceId: id, deviceName: d?.name ?? null, jobId: ctx.jobId, summary: `No answer at ${d?.host ?? '?'}; last seen ${last}`, outcome: 'info' })
+        }
         const found = discoveredDevices(result.observations)
-        ctx.log('info', `Found ${found.length} unit(s), ${found.filter((d) => d.isRaspberryPi).length} Raspberry Pi(s); ${changes.added.length} new`)
-        ctx.setResult({ devices: found, subnets: result.subnets, sweep: result.sweep, mdnsError: result.mdnsError, elapsedMs: result.elapsedMs })
+        ctx.log('info', `Found ${found.length} unit(s), ${found.filter((d) => d.isRaspberryPi).length} Raspberry Pi(s); ${changes.added.length} new, ${changes.offline.length} gone offline`)
+        const devices = scanResultDevices(found, deps.devices.list(), changes.silent)
+        ctx.setResult({ devices, subnets: result.subnets, sweep: result.sweep, mdnsError: result.mdnsError, elapsedMs: result.elapsedMs })
         deps.events.emit('devices.changed', { devices: deps.devices.list() })
       })
       return job.id
     },
-    usb: (): Promise<UsbSnapshot> => deps.scanUsb()
+    usb: (): Promise<UsbSnapshot> => deps.scanUsb(),
+    /** Starts a serial console bootstrap job; its result: hostname, address, MAC, SSH state, inventory id. */
+    consoleBootstrap(req: ConsoleBootstrapRequest): string {
+      const job = deps.jobs.start({ kind: 'usb.console-bootstrap', title: `Set up the unit on serial console ${req.path}` }, async (ctx) => {
+        const result = await runConsoleBootstrap(
+          {
+            devices: deps.devices,
+            events: deps.events,
+            openPort: deps.openConsole ?? openConsolePort,
+            defaultUser: () => deps.settings().defaultUser,
+            uniqueName: deps.uniqueName
+          },
+          req,
+          ctx
+        )
+        if (result.deviceId) {
+          const d = deps.devices.get(result.deviceId)
+          deps.history.add({ kind: 'device.console-bootstrap', deviceId: result.deviceId, deviceName: d?.name ?? null, jobId: ctx.jobId, summary: `Found over serial console ${req.path} at ${result.ip ?? 'no address'}${result.sshEnabled ? ', SSH turned on' : ''}`, outcome: 'info' })
+        }
+        ctx.setResult(result)
+      })
+      return job.id
+    }
   }
 }
 export type DiscoveryService = ReturnType<typeof createDiscoveryService>

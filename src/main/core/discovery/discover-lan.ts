@@ -124,13 +124,19 @@ export async function discoverLan(ports: LanDiscoveryPorts, options: LanDiscover
       ...(n ? { mac: n.mac, isRaspberryPi: n.isRaspberryPi } : {})
     })
   }
-  // Every Pi MAC in the table, SSH or not: a unit with SSH off still shows up. A MAC that just
-  // answered the sweep at one address may still sit in the table at its previous one (a stale entry
-  // after a DHCP change): the sweep's address is the live one, so that stale entry is not news.
+  // Every Pi MAC in the table, SSH or not: a unit with SSH off still shows up (it refuses port 22).
+  // The kernel keeps an entry for a while after its host has gone (REACHABLE for up to ~45 s, STALE
+  // for as long as the table is small), so an entry is a sighting only where the sweep just got an
+  // answer, of either kind; an address the sweep did not cover has nothing to contradict it. And a
+  // MAC that answered the sweep at one address may still sit in the table at its previous one (after
+  // a DHCP change): the sweep's address is the live one, so that stale entry is not news either.
   const sweptAt = new Map(observations.flatMap((o) => (o.mac && o.ip ? [[o.mac, o.ip] as const] : [])))
+  const swept = new Set(plan.hosts)
+  const answered = new Set([...sweep.hits.map((h) => h.ip), ...sweep.refused])
   for (const n of neighbours) {
     const live = sweptAt.get(n.mac)
-    if (n.isRaspberryPi && (live === undefined || live === n.ip)) observations.push({ source: 'arp', at, ip: n.ip, mac: n.mac, isRaspberryPi: true })
+    const fresh = !swept.has(n.ip) || answered.has(n.ip)
+    if (n.isRaspberryPi && fresh && (live === undefined || live === n.ip)) observations.push({ source: 'arp', at, ip: n.ip, mac: n.mac, isRaspberryPi: true })
   }
   if (mdns) {
     for (const o of mdnsObservations(mdns, at)) {

@@ -16,7 +16,7 @@ export { sshSweep, type SshSweepOptions, type SweepHit, type SweepProgress, type
 export { BROWSED_SERVICE_TYPES, collectMdnsRecords, mdnsObservations, type MdnsService, type MdnsSnapshot } from './mdns-records'
 export { browseMdns, resolveLocalName, multicastDnsFactory, type MdnsFactory, type MdnsTransport } from './mdns-browser'
 export { DISCOVERY_SOURCES, type DeviceRecord, type DeviceState, type DiscoverySource, type Observation } from './device-record'
-export { mergeObservations, markStale, type DeviceChanges } from './merge-devices'
+export { mergeObservations, markStale, markUnanswered, type DeviceChanges } from './merge-devices'
 export { discoverLan, discoveredDevices, toDiscoveredDevice, type DiscoveredDevice, type LanDiscoveryOptions, type LanDiscoveryPorts, type LanDiscoveryResult } from './discover-lan'
 export { localCommandRunner } from './local-command-runner'
 export { lookupUsbId, type UsbDeviceKind } from './usb-ids'

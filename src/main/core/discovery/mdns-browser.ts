@@ -1,6 +1,7 @@
 // mDNS browse and `.local` resolution over multicast-dns. The library sits behind MdnsTransport
 // so the logic is testable without multicast; only the default factory touches the network.
 
+import { networkInterfaces } from 'node:os'
 import { DiscoveryAbortedError, MdnsUnavailableError } from './errors'
 import { BROWSED_SERVICE_TYPES, collectMdnsRecords, type MdnsRecord, type MdnsSnapshot } from './mdns-records'
 
@@ -19,9 +20,37 @@ export interface MdnsTransport {
 
 export type MdnsFactory = () => MdnsTransport | Promise<MdnsTransport>
 
+/**
+ * One multicast-dns socket per IPv4 interface, each sending out of its own interface. A single
+ * default socket sends where the routing table says, and a machine with no default route (a laptop
+ * on a bench switch with a fixed address and no gateway, the lab's namespace) has no route for
+ * 224.0.0.251: every query failed with ENETUNREACH, unreported, and only unsolicited announcements
+ * were ever heard. Each socket is bound to 0.0.0.0 (bound to the interface's address it would not
+ * receive multicast) and joins the group on its interface only.
+ */
 export const multicastDnsFactory: MdnsFactory = async () => {
   const { default: makeMdns } = await import('multicast-dns')
-  return makeMdns() as unknown as MdnsTransport
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => i.family === 'IPv4' && !i.internal)
+    .map((i) => i.address)
+  if (addresses.length === 0) return makeMdns() as unknown as MdnsTransport
+  return fanOut([...new Set(addresses)].map((address) => makeMdns({ interface: address, bind: '0.0.0.0' }) as unknown as MdnsTransport))
+}
+
+/** Several transports as one: questions go out on each, answers and errors come from any. */
+function fanOut(transports: MdnsTransport[]): MdnsTransport {
+  return {
+    on(event: 'response' | 'error', listener: (arg: never) => void) {
+      for (const t of transports) t.on(event as 'response', listener as (packet: ResponsePacket) => void)
+      return this
+    },
+    query: (packet) => transports.forEach((t) => t.query(packet)),
+    destroy: (callback) => {
+      let left = transports.length
+      for (const t of transports) t.destroy(() => --left === 0 && callback?.())
+    }
+  }
 }
 
 export interface BrowseOptions {

@@ -2,6 +2,7 @@
 // serial, else SSH host-key fingerprint. Pure: the caller persists the result and emits
 // `devices.changed` from the change list.
 
+import { contains, parseCidr, parseIpv4 } from './ipv4'
 import { isRaspberryPiMac, normalizeMac } from './mac-address'
 import { isRaspberryPiModel } from './pi-model'
 import { DISCOVERY_SOURCES, type DeviceRecord, type Observation } from './device-record'
@@ -202,6 +203,33 @@ function applyObservation(r: DeviceRecord, o: Observation, id: Identity, ip: str
   r.firstSeen = Math.min(r.firstSeen, o.at)
   r.lastSeen = Math.max(r.lastSeen, o.at)
   r.state = 'online'
+}
+
+/**
+ * After a sweep: units the scan would have seen and did not (online, at an address inside a swept
+ * subnet, touched by none of its observations) are offline now. Their last-seen time stays.
+ */
+export function markUnanswered(
+  records: readonly DeviceRecord[],
+  sweptSubnets: readonly string[],
+  seen: ReadonlySet<string>
+): { records: DeviceRecord[]; changed: string[]; silent: string[] } {
+  const subnets = sweptSubnets.map((s) => parseCidr(s))
+  const inSweep = (ip: string | null): boolean => {
+    const n = ip === null ? undefined : parseIpv4(ip)
+    return n !== undefined && subnets.some((s) => contains(s, n))
+  }
+  const changed: string[] = []
+  /** every known unit of the swept subnets that did not answer, offline before or just now */
+  const silent: string[] = []
+  const out = records.map((r) => {
+    if (seen.has(r.id) || !inSweep(r.ip)) return r
+    silent.push(r.id)
+    if (r.state !== 'online') return r
+    changed.push(r.id)
+    return { ...r, state: 'offline' as const }
+  })
+  return { records: out, changed, silent }
 }
 
 /** Marks units not seen for `offlineAfterMs` as offline; returns new records and the changed ids. */

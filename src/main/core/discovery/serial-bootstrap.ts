@@ -25,6 +25,11 @@ export interface SerialBootstrapOptions {
   /** a unit still booting prints its login prompt late; default 60 s */
   loginTimeoutMs?: number
   commandTimeoutMs?: number
+  /**
+   * `systemctl enable` reloads systemd, which takes far longer than reading a file: 35 s measured on
+   * an emulated lab Pi, tens of seconds on a busy Pi Zero. Default 120 s.
+   */
+  enableSshTimeoutMs?: number
   /** Enter is re-sent this often while no prompt shows (a getty only reprints on input) */
   wakeIntervalMs?: number
   onStep?: (step: SerialBootstrapStep) => void
@@ -72,7 +77,9 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
           [
             { pattern: LOGIN_PROMPT, value: 'login' },
             { pattern: PASSWORD_PROMPT, value: 'password' },
-            { pattern: SHELL_PROMPT, value: 'shell' }
+            { pattern: SHELL_PROMPT, value: 'shell' },
+            // a shell an earlier, interrupted bootstrap left behind, still with our prompt
+            { pattern: MARKER, value: 'shell' }
           ],
           Math.min(wakeIntervalMs, Math.max(1, deadline - Date.now()))
         )
@@ -127,7 +134,7 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
     }
   }
 
-  async function sendLine(line: string, label: string): Promise<{ output: string; exitCode: number }> {
+  async function sendLine(line: string, label: string, timeoutMs = commandTimeoutMs): Promise<{ output: string; exitCode: number }> {
     session.clear()
     session.send(`${line}\r`)
     let output = ''
@@ -139,7 +146,7 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
             { pattern: MARKER, value: 'done' as const },
             { pattern: SUDO_PROMPT, value: 'sudo' as const }
           ],
-          commandTimeoutMs
+          timeoutMs
         )
       } catch (error) {
         if (error instanceof ConsoleTimeoutError) throw new SerialCommandTimeoutError(label)
@@ -154,15 +161,17 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
     }
   }
 
-  async function run(argv: readonly string[]): Promise<string> {
+  async function run(argv: readonly string[], timeoutMs = commandTimeoutMs): Promise<string> {
     const label = argv.join(' ')
-    const { output, exitCode } = await sendLine(options.toShell(argv), label)
+    const { output, exitCode } = await sendLine(options.toShell(argv), label, timeoutMs)
     if (exitCode !== 0) throw new SerialCommandFailedError(label, exitCode, output)
     return output
   }
 
+  let loggedIn = false
   try {
     await login()
+    loggedIn = true
     step('reading')
     await sendLine(SETUP_LINE, 'stty -echo')
     const hostname = (await run(HOSTNAME_COMMAND)).split('\n').filter((l) => l.trim() !== '').at(-1)?.trim() ?? ''
@@ -170,11 +179,12 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
     let sshEnabled = false
     if (options.enableSsh) {
       step('enabling-ssh')
-      await run(ENABLE_SSH_COMMAND)
+      await run(ENABLE_SSH_COMMAND, options.enableSshTimeoutMs ?? 120_000)
       sshEnabled = true
     }
     step('logging-out')
     // Leave the console as found: at a login prompt, not an open root-capable shell.
+    loggedIn = false
     session.send('exit\r')
     await session.expect([{ pattern: LOGIN_PROMPT, value: true }], 3_000).catch(() => undefined)
     const primary = primaryInterface(interfaces)
@@ -187,6 +197,8 @@ export async function serialBootstrap(stream: ConsoleStream, options: SerialBoot
       transcript: session.transcript
     }
   } finally {
+    // Failed half-way (a command timed out): still log out, once the shell gets to read the line.
+    if (loggedIn) session.send('exit\r')
     session.dispose()
   }
 }

@@ -21,9 +21,15 @@ export class ConsoleTimeoutError extends Error {
 // Terminal control sequences (colours, bracketed-paste on/off) are noise to the parser.
 // eslint-disable-next-line no-control-regex -- ESC is exactly what has to be matched here
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]/g
+// The start of a sequence whose end has not arrived yet: a real port delivers a byte or a few at a
+// time, so "\x1b[?2004h" often comes in pieces and must be held back until it is whole.
+// eslint-disable-next-line no-control-regex -- as above
+const PARTIAL_ANSI = /\x1b(\[[0-9;?]*|[()])?$/
 
 export class ConsoleSession {
   private buffer = ''
+  /** received text that may end in an unfinished control sequence */
+  private pending = ''
   private closed = false
   private wake: (() => void) | null = null
   /** everything received, for the job log */
@@ -32,7 +38,11 @@ export class ConsoleSession {
   private readonly onData = (chunk: Buffer | string): void => {
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8')
     this.transcript += text
-    this.buffer += text.replace(ANSI, '')
+    this.pending += text
+    const partial = PARTIAL_ANSI.exec(this.pending)
+    const whole = partial ? this.pending.slice(0, partial.index) : this.pending
+    this.pending = partial ? this.pending.slice(partial.index) : ''
+    this.buffer += whole.replace(ANSI, '')
     this.wake?.()
   }
 
@@ -45,10 +55,12 @@ export class ConsoleSession {
     stream.on('data', this.onData)
     stream.on('close', this.onClose)
     stream.on('end', this.onClose)
+    // A port that fails (cable pulled, device gone) is a closed console, not a crash.
+    stream.on('error', this.onClose)
   }
 
   send(text: string): void {
-    this.stream.write(text)
+    if (!this.closed) this.stream.write(text)
   }
 
   /** Discards what was printed so far (old prompts, boot messages). */
@@ -91,5 +103,6 @@ export class ConsoleSession {
     this.stream.off('data', this.onData)
     this.stream.off('close', this.onClose)
     this.stream.off('end', this.onClose)
+    this.stream.off('error', this.onClose)
   }
 }

@@ -2,6 +2,7 @@
 // per-host deadline, reading the identification line of those that answer. A /24 of silent hosts
 // takes about one connect timeout, since a whole /24 fits in one wave of the default concurrency.
 
+import { setMaxListeners } from 'node:events'
 import { DiscoveryAbortedError } from './errors'
 import { parseSshBanner, type SshBanner } from './ssh-banner'
 import { netTcpProber, type ProbeOutcome, type TcpProber } from './tcp-probe'
@@ -41,6 +42,8 @@ export interface SweepResult {
   hits: SweepHit[]
   total: number
   closed: number
+  /** addresses that refused the connection (RST): a host is there, without SSH */
+  refused: string[]
   timedOut: number
   unreachable: number
   elapsedMs: number
@@ -62,16 +65,22 @@ export async function sshSweep(options: SshSweepOptions): Promise<SweepResult> {
   const hardDeadlineMs = timeoutMs + bannerTimeoutMs + 250
   const { signal } = options
   const hosts = [...options.hosts]
-  const result: SweepResult = { hits: [], total: hosts.length, closed: 0, timedOut: 0, unreachable: 0, elapsedMs: 0 }
+  const result: SweepResult = { hits: [], total: hosts.length, closed: 0, refused: [], timedOut: 0, unreachable: 0, elapsedMs: 0 }
   let next = 0
   let done = 0
 
   if (signal?.aborted) throw new DiscoveryAbortedError()
+  // Every probe in flight listens for cancellation: on a signal of the sweep's own, sized for them,
+  // rather than on the caller's (where hundreds of listeners read as a leak warning).
+  const sweepAbort = new AbortController()
+  setMaxListeners(concurrency + 8, sweepAbort.signal)
+  const stopSweep = (): void => sweepAbort.abort()
+  signal?.addEventListener('abort', stopSweep, { once: true })
 
   async function probeOne(ip: string): Promise<ProbeOutcome> {
     const controller = new AbortController()
     const abort = (): void => controller.abort()
-    signal?.addEventListener('abort', abort, { once: true })
+    sweepAbort.signal.addEventListener('abort', abort, { once: true })
     let timer: ReturnType<typeof setTimeout> | undefined
     const deadline = new Promise<ProbeOutcome>((resolve) => {
       timer = setTimeout(() => {
@@ -88,7 +97,7 @@ export async function sshSweep(options: SshSweepOptions): Promise<SweepResult> {
       ])
     } finally {
       clearTimeout(timer)
-      signal?.removeEventListener('abort', abort)
+      sweepAbort.signal.removeEventListener('abort', abort)
     }
   }
 
@@ -113,6 +122,7 @@ export async function sshSweep(options: SshSweepOptions): Promise<SweepResult> {
         }
         case 'closed':
           result.closed++
+          result.refused.push(ip)
           break
         case 'timeout':
           result.timedOut++
@@ -126,10 +136,12 @@ export async function sshSweep(options: SshSweepOptions): Promise<SweepResult> {
   }
 
   await Promise.all(Array.from({ length: Math.min(concurrency, hosts.length) }, worker))
+  signal?.removeEventListener('abort', stopSweep)
   if (signal?.aborted) throw new DiscoveryAbortedError()
   // Report in address order, not in order of answer, so output is stable between runs.
   const order = new Map(hosts.map((h, i) => [h, i]))
   result.hits.sort((a, b) => order.get(a.ip)! - order.get(b.ip)!)
+  result.refused.sort((a, b) => order.get(a)! - order.get(b)!)
   result.elapsedMs = Math.round(performance.now() - started)
   return result
 }

@@ -1,72 +1,21 @@
-// What a provisioning run reports: per-step diffs, per-unit results and a fleet summary. Plain JSON
-// described with zod, so the contract (src/shared) can adopt these schemas as they are, and the job
-// store, the UI and `--json` render the same thing.
+// What a provisioning run reports: per-step diffs, per-unit results and a fleet summary. The result
+// schemas live in src/shared/provision-result.ts (the UI parses job results with them); the live
+// events and the summary stay here with the engine.
 import { z } from 'zod'
-import type { SerializedError } from '../../../shared/errors'
+import {
+  changeSchema,
+  fleetResultSchema,
+  fleetSummarySchema,
+  stepReportSchema,
+  stepStatusSchema,
+  unitResultSchema,
+  unitStatusSchema
+} from '../../../shared/provision-result'
+import type { FleetSummary, UnitResult, UnitStatus } from '../../../shared/provision-result'
 
-const serializedErrorSchema = z.object({ code: z.string(), message: z.string(), detail: z.string() })
+export type { Change, FleetResult, FleetSummary, StepReport, StepStatus, UnitResult, UnitStatus } from '../../../shared/provision-result'
 
-/** One line of a diff: `field` goes from `from` (null: absent) to `to`. */
-export const changeSchema = z.object({ field: z.string(), from: z.string().nullable(), to: z.string() })
-export type Change = z.infer<typeof changeSchema>
-
-export const stepStatusSchema = z.enum(['unchanged', 'changed', 'would-change', 'skipped', 'failed'])
-export type StepStatus = z.infer<typeof stepStatusSchema>
-
-export const stepReportSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  title: z.string(),
-  status: stepStatusSchema,
-  changes: z.array(changeSchema),
-  /** Why a step was skipped (no Wi-Fi device, no cpufreq) or what a failure was, in plain words. */
-  note: z.string().optional()
-})
-export type StepReport = z.infer<typeof stepReportSchema>
-
-export const unitStatusSchema = z.enum(['unchanged', 'changed', 'would-change', 'failed', 'not-started', 'cancelled'])
-export type UnitStatus = z.infer<typeof unitStatusSchema>
-
-export const unitResultSchema = z.object({
-  target: z.string(),
-  /** Line of the site plan this unit came from, when it came from one. */
-  line: z.number().int().optional(),
-  status: unitStatusSchema,
-  /** Number of changed (or, in a dry run, planned) fields. */
-  changes: z.number().int(),
-  steps: z.array(stepReportSchema),
-  /** Handlers run (or, in a dry run, that would run). */
-  handlers: z.array(z.string()),
-  error: serializedErrorSchema.optional(),
-  durationMs: z.number()
-})
-export type UnitResult = Omit<z.infer<typeof unitResultSchema>, 'error'> & { error?: SerializedError }
-
-export const fleetSummarySchema = z.object({
-  total: z.number().int(),
-  unchanged: z.number().int(),
-  changed: z.number().int(),
-  wouldChange: z.number().int(),
-  failed: z.number().int(),
-  notStarted: z.number().int(),
-  cancelled: z.number().int(),
-  changes: z.number().int()
-})
-export type FleetSummary = z.infer<typeof fleetSummarySchema>
-
-export const fleetResultSchema = z.object({
-  profile: z.string(),
-  dryRun: z.boolean(),
-  units: z.array(unitResultSchema),
-  summary: fleetSummarySchema,
-  /** Set when the max-failure threshold stopped new units from starting. */
-  stoppedEarly: z.boolean(),
-  error: serializedErrorSchema.optional()
-})
-export type FleetResult = Omit<z.infer<typeof fleetResultSchema>, 'units' | 'error'> & {
-  units: UnitResult[]
-  error?: SerializedError
-}
+export { changeSchema, fleetResultSchema, fleetSummarySchema, stepReportSchema, stepStatusSchema, unitResultSchema, unitStatusSchema }
 
 /** Live progress, one event per transition; the job log and the UI both render these. */
 export const provisionEventSchema = z.discriminatedUnion('type', [

@@ -58,13 +58,16 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     o.onEvent?.({ type: 'unit-started', target: unit.target })
     const started = now()
     let shell: RemoteShell | null = null
+    // Each unit's session and commands listen on a signal of their own that follows the job's: eight
+    // units' listeners on one signal made Node warn of a leak ("11 abort listeners") on the CLI.
+    const unitSignal = AbortSignal.any([signal])
     try {
-      shell = await o.connect(unit.target, signal)
+      shell = await o.connect(unit.target, unitSignal)
       return await runUnit({
         unit,
         shell,
         dryRun: o.dryRun,
-        signal,
+        signal: unitSignal,
         ports: o.ports ?? {},
         publicKey: o.publicKey,
         log,

@@ -1,6 +1,6 @@
 // The SSH layer's public face: sessions, the quoting module, host-key pinning, EdgeDock's own key.
 export * from './remote-command'
-export { openSshSession, SshSession, type RunOptions, type RunResult, type SshCredentials, type SshSessionOptions, type SshTarget, type TransferOptions } from './ssh-session'
+export { openSshSession, PortClosedError, SshSession, type RunOptions, type RunResult, type SshCredentials, type SshSessionOptions, type SshTarget, type TransferOptions } from './ssh-session'
 export { HostKeyChangedError, checkHostKey, pinnedKey, type HostKeyCheck, type HostKeyStore } from './host-key-pinning'
 export { hostKeyIdentity, sha256Fingerprint, type HostKeyIdentity } from './host-key'
 export { readHostKey } from './read-host-key'
@@ -11,3 +11,4 @@ export { fileSecretBox } from './file-secret-box'
 export { desktopSecretBox, safeStorageSecretBox, type SafeStorageLike } from './safe-storage-secret-box'
 export { createSshService, type SshService, type SshServiceDeps } from './ssh-service'
 export { jobSshOptions } from './job-ssh-options'
+export { httpOnUnit, type HttpOnUnitRequest, type HttpOnUnitResponse, type TcpOnUnit } from './http-on-unit'

@@ -2,6 +2,8 @@ import { useState } from 'react'
 import type { Device } from '../../../shared/domain'
 import { useClient } from '../client/client-context'
 import { useI18n } from '../i18n/i18n'
+import { hasAddress } from './devices/device-address'
+import { DeviceAddressLabel } from './devices/device-address-label'
 import { relativeTime } from './relative-time'
 
 export function DeviceRow({ device: d, now }: { device: Device; now: number }) {
@@ -27,14 +29,15 @@ export function DeviceRow({ device: d, now }: { device: Device; now: number }) {
         {mode === 'rename' ? (
           <input aria-label={t('devices.rename')} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
         ) : (
-          d.name
+          <a href={`#/devices/${encodeURIComponent(d.id)}`} className="device-link">
+            {d.name}
+          </a>
         )}
         {error && <div className="row-error" role="alert">{error}</div>}
       </td>
       <td className="mono">
-        {d.user}@{d.host}
-        {d.port !== 22 ? `:${d.port}` : ''}
-        {d.previousHost && <div className="muted small">{t('devices.was', { host: d.previousHost })}</div>}
+        <DeviceAddressLabel device={d} />
+        {d.previousHost && hasAddress(d) && <div className="muted small">{t('devices.was', { host: d.previousHost })}</div>}
       </td>
       <td>
         <span className={`dot dot-${d.state}`} aria-hidden /> {t(`state.${d.state}`)}

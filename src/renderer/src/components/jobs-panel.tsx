@@ -4,11 +4,13 @@ import type { Job } from '../../../shared/domain'
 import { useClient } from '../client/client-context'
 import { useI18n } from '../i18n/i18n'
 import { dictionaries, type StringKey } from '../i18n/strings'
-import { formatEta, formatRate } from '../../../shared/format'
+import { JobProgress } from './job-progress'
+import { hostKeyChangeOf, sameChange } from './host-key/host-key-change'
+import { HostKeyNotice } from './host-key/host-key-notice'
 
 export function JobsPanel() {
   const client = useClient()
-  const { t, errorText } = useI18n()
+  const { t } = useI18n()
   const [jobs, setJobs] = useState<Job[]>([])
   const kindLabel = (kind: string): string | null => {
     const key = `jobkind.${kind}` as StringKey
@@ -27,7 +29,7 @@ export function JobsPanel() {
       <h2>{t('jobs.title')}</h2>
       {jobs.length === 0 && <p className="muted">{t('jobs.none')}</p>}
       <ul>
-        {jobs.map((j) => (
+        {jobs.map((j, i) => (
           <li key={j.id} className={`job job-${j.state}`} data-testid="job">
             <div className="job-head">
               <span className="job-title">
@@ -39,23 +41,26 @@ export function JobsPanel() {
             {j.state === 'running' && (
               <>
                 <div className="job-step">{j.step}</div>
-                <div className="bar" role="progressbar" aria-valuenow={Math.round(j.percent ?? 0)} aria-valuemin={0} aria-valuemax={100}>
-                  <div style={{ width: `${j.percent ?? 0}%` }} />
-                </div>
-                <div className="job-meta">
-                  <span>{j.percent !== null ? `${j.percent.toFixed(0)}%` : ''}</span>
-                  <span>{formatRate(j.rate, j.unit)}</span>
-                  <span>{j.etaSeconds !== null ? t('jobs.left', { t: formatEta(j.etaSeconds) }) : ''}</span>
-                  <button className="link" onClick={() => void client['jobs.cancel']({ id: j.id })}>
-                    {t('jobs.cancel')}
-                  </button>
-                </div>
+                <JobProgress job={j} />
               </>
             )}
-            {j.error && j.state !== 'cancelled' && <div className="job-error">{errorText(j.error)}</div>}
+            {j.error && j.state !== 'cancelled' && <JobError job={j} newer={jobs.slice(0, i)} />}
           </li>
         ))}
       </ul>
     </section>
   )
+}
+
+/** A failed job's reason; a changed host key gets its notice with the way past it (once per change). */
+function JobError({ job, newer }: { job: Job; newer: Job[] }) {
+  const { t, errorText } = useI18n()
+  const change = hostKeyChangeOf(job.error)
+  if (!change) return <div className="job-error">{errorText(job.error)}</div>
+  const above = newer.some((j) => {
+    const c = hostKeyChangeOf(j.error)
+    return c !== null && sameChange(c, change)
+  })
+  if (above) return <div className="job-error">{t('hk.sameAsAbove')}</div>
+  return <HostKeyNotice change={change} target={job.deviceId ?? `${change.host}:${change.port}`} />
 }

@@ -3,14 +3,18 @@ import type { Device } from '../../../shared/domain'
 import { useClient, useLive } from '../client/client-context'
 import { AddDeviceForm } from '../components/add-device-form'
 import { DeviceRow } from '../components/device-row'
+import { DeviceDetail } from '../components/devices/device-detail'
+import { hasAddress } from '../components/devices/device-address'
+import { filterDevices, SOURCE_FILTERS, STATE_FILTERS, type DeviceFilter } from '../components/devices/device-filters'
+import { ScanProgress } from '../components/devices/scan-progress'
 import { UsbSection } from '../components/usb-section'
 import { useI18n } from '../i18n/i18n'
 
-export function DevicesPage({ defaultUser }: { defaultUser: string }) {
+export function DevicesPage({ defaultUser, openId }: { defaultUser: string; openId: string | null }) {
   const client = useClient()
   const { t, errorText } = useI18n()
   const devices = useLive<Device[], 'devices.changed'>((c) => c['devices.list']({}), 'devices.changed', (p) => p.devices)
-  const [filter, setFilter] = useState('')
+  const [filter, setFilter] = useState<DeviceFilter>({ text: '', source: 'all', state: 'all' })
   const [error, setError] = useState<string | null>(null)
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
@@ -18,13 +22,7 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
     return () => clearInterval(timer)
   }, [])
 
-  const shown = useMemo(() => {
-    const q = filter.trim().toLowerCase()
-    if (!devices || !q) return devices ?? []
-    return devices.filter((d) =>
-      [d.name, d.host, d.user, d.model, d.mac, d.serial, d.hostname].some((v) => v?.toLowerCase().includes(q))
-    )
-  }, [devices, filter])
+  const shown = useMemo(() => filterDevices(devices ?? [], filter), [devices, filter])
 
   const scan = async () => {
     try {
@@ -35,14 +33,19 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
     }
   }
 
+  // Units without an address have nothing to connect to: check the others (all of them, if none lacks one).
+  const addressed = (devices ?? []).filter(hasAddress)
   const check = async () => {
     try {
       setError(null)
-      await client['devices.check']({})
+      await client['devices.check'](addressed.length === devices?.length ? {} : { ids: addressed.map((d) => d.id) })
     } catch (err) {
       setError(errorText(err))
     }
   }
+
+  const open = openId ? devices?.find((d) => d.id === openId) : undefined
+  if (openId && devices) return <DeviceDetail device={open ?? null} now={now} />
 
   return (
     <div className="page">
@@ -56,17 +59,38 @@ export function DevicesPage({ defaultUser }: { defaultUser: string }) {
       <section className="card">
         <div className="card-head">
           <h2>
-            {t('devices.lan')} <span className="count">{t('devices.count', { n: devices?.length ?? 0 })}</span>
+            {t('devices.inventory')} <span className="count">{shown.length === (devices?.length ?? 0) ? t('devices.count', { n: shown.length }) : t('devices.countOf', { n: shown.length, total: devices?.length ?? 0 })}</span>
           </h2>
           <div className="toolbar">
-            <input className="filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={t('devices.filter')} aria-label={t('devices.filter')} />
             <button className="primary" onClick={() => void scan()}>{t('devices.scan')}</button>
-            <button onClick={() => void check()} disabled={!devices?.length}>{t('devices.check')}</button>
+            <button onClick={() => void check()} disabled={addressed.length === 0} title={devices?.length && !addressed.length ? t('devices.checkNone') : undefined}>
+              {t('devices.check')}
+            </button>
           </div>
         </div>
+        <div className="toolbar filters" role="search">
+          <input className="filter" type="search" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} placeholder={t('devices.filter')} aria-label={t('devices.filter')} />
+          <select aria-label={t('devices.source')} value={filter.source} onChange={(e) => setFilter({ ...filter, source: e.target.value as DeviceFilter['source'] })}>
+            {SOURCE_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {t(`devices.source.${s}`)}
+              </option>
+            ))}
+          </select>
+          <select aria-label={t('devices.stateFilter')} value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as DeviceFilter['state'] })}>
+            {STATE_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {t(`devices.stateFilter.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
         {error && <p className="form-message error" role="alert">{error}</p>}
+        <ScanProgress />
         {devices && devices.length === 0 ? (
           <p className="empty">{t('devices.empty')}</p>
+        ) : devices && shown.length === 0 ? (
+          <p className="empty" role="status">{t('devices.noMatch')}</p>
         ) : (
           <table className="grid">
             <thead>

@@ -25,9 +25,16 @@ export const localeStep = defineStep<P, Facts>({
   kind: 'locale',
   params,
   title: (p) => `Locale ${p.locale}`,
-  async check({ io }) {
+  async check({ io }, p) {
     const list = await io.must(['locale', '-a'], 'Could not list the installed locales')
-    return { available: list.stdout.split('\n').filter((l) => l.trim()).map(normal), lang: langOf(await readFile(io, '/etc/default/locale')) }
+    const available = list.stdout.split('\n').filter((l) => l.trim()).map(normal)
+    if (!available.includes(normal(p.locale))) {
+      // Found here, not at apply: a dry run then says the step cannot work instead of promising it.
+      const [name] = p.locale.split('.') as [string]
+      const sources = await io.read(['test', '-e', `/usr/share/i18n/locales/${name}`])
+      if (sources.code !== 0) io.fail(`The unit cannot make the locale "${p.locale}": it has no locale sources (install the "locales" package on the unit, or pick C.UTF-8)`)
+    }
+    return { available, lang: langOf(await readFile(io, '/etc/default/locale')) }
   },
   plan(f, p) {
     const changes: Change[] = []

@@ -13,12 +13,15 @@ const banners: Record<string, string> = {
   '10.77.0.12': 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3',
   '10.77.0.50': 'SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5'
 }
+// 10.77.0.13 is a Pi with SSH off: it is there, so it refuses port 22.
+const refusing = new Set(['10.77.0.13'])
 const probed: string[] = []
 const prober: TcpProber = {
   async probe(host) {
     probed.push(host)
     const banner = banners[host]
-    return banner ? { status: 'open', banner, connectMs: 2 } : { status: 'timeout' }
+    if (banner) return { status: 'open', banner, connectMs: 2 }
+    return refusing.has(host) ? { status: 'closed' } : { status: 'timeout' }
   }
 }
 
@@ -89,6 +92,30 @@ describe('discoverLan', () => {
     )
     expect(result.mdnsError).toEqual({ code: 'MDNS_UNAVAILABLE', message: 'mDNS is not available: bind EADDRINUSE 0.0.0.0:5353' })
     expect(discoveredDevices(result.observations).filter((d) => d.isRaspberryPi)).toHaveLength(3)
+  })
+
+  it('does not take a leftover neighbour entry for a sighting: a unit that moved or went away is not reported where it was', async () => {
+    const leftovers = JSON.stringify([
+      // light4 moved from .103 to .249: the kernel still holds its old address, REACHABLE for a while
+      { dst: '10.77.0.103', dev: 'br-lab', lladdr: 'dc:a6:32:01:00:04', state: ['REACHABLE'] },
+      { dst: '10.77.0.249', dev: 'br-lab', lladdr: 'dc:a6:32:01:00:04', state: ['REACHABLE'] },
+      // a Pi switched off a minute ago: its entry is stale and nothing answers there any more
+      { dst: '10.77.0.20', dev: 'br-lab', lladdr: 'dc:a6:32:00:00:20', state: ['STALE'] },
+      // a Pi on another subnet, not swept: nothing contradicts the table
+      { dst: '10.88.0.5', dev: 'eth1', lladdr: 'dc:a6:32:00:00:05', state: ['STALE'] }
+    ])
+    const result = await discoverLan(
+      {
+        runner: { run: async () => ({ stdout: leftovers, stderr: '', exitCode: 0 }) },
+        interfaces,
+        prober: { probe: async (host) => (host === '10.77.0.249' ? { status: 'open', banner: banners['10.77.0.11']!, connectMs: 2 } : { status: 'timeout' }) }
+      },
+      { timeoutMs: 300, mdns: false }
+    )
+    expect(discoveredDevices(result.observations).map((d) => [d.ip, d.mac])).toEqual([
+      ['10.77.0.249', 'dc:a6:32:01:00:04'],
+      ['10.88.0.5', 'dc:a6:32:00:00:05']
+    ])
   })
 
   it('rejects a bad --subnet before sending anything', async () => {

@@ -11,6 +11,8 @@ export interface FakeConsoleOptions {
   silent?: boolean
   /** start already logged in at a shell prompt */
   loggedIn?: boolean
+  /** deliver output a byte at a time, as a real UART or QEMU's pty does (escapes arrive in pieces) */
+  byteByByte?: boolean
   sudoAsksPassword?: boolean
   sshUnitMissing?: boolean
 }
@@ -32,7 +34,9 @@ export class FakeConsole extends Duplex {
   override _read(): void {}
 
   private out(text: string): void {
-    if (!this.opts.silent) setTimeout(() => this.push(text), 1)
+    if (this.opts.silent) return
+    if (this.opts.byteByByte) for (const ch of text) setTimeout(() => this.push(ch), 1)
+    else setTimeout(() => this.push(text), 1)
   }
 
   private prompt(): void {

@@ -19,6 +19,11 @@ describe('serialBootstrap', () => {
     expect(result.transcript).toContain('door-unit-07 login: ')
   })
 
+  it('reads hostname and address from a console that sends a byte at a time (control sequences in pieces)', async () => {
+    const result = await serialBootstrap(new FakeConsole({ hostname: 'door-unit-07', byteByByte: true }), { ...creds, wakeIntervalMs: 200 })
+    expect(result).toMatchObject({ hostname: 'door-unit-07', ip: '192.168.1.23' })
+  })
+
   it('turns SSH on when asked, answering sudo with the same password', async () => {
     const unit = new FakeConsole({ sudoAsksPassword: true })
     const result = await serialBootstrap(unit, { ...creds, enableSsh: true, wakeIntervalMs: 200 })
@@ -55,6 +60,14 @@ describe('serialBootstrap', () => {
       exitCode: 1,
       output: expect.stringContaining('ssh.service does not exist')
     })
+  })
+
+  it('logs out after a failed command, so the next bootstrap finds a login prompt', async () => {
+    const unit = new FakeConsole({ sshUnitMissing: true })
+    await expect(serialBootstrap(unit, { ...creds, enableSsh: true, wakeIntervalMs: 200 })).rejects.toMatchObject({ code: 'SERIAL_COMMAND_FAILED' })
+    expect(unit.received.endsWith('exit\r')).toBe(true)
+    const again = await serialBootstrap(unit, { ...creds, wakeIntervalMs: 200 })
+    expect(again.ip).toBe('192.168.1.23')
   })
 
   it('fails cleanly when the port closes mid-way', async () => {

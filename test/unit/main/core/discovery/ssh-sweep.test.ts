@@ -65,6 +65,7 @@ describe('sshSweep against loopback servers', () => {
       ['127.0.0.6', 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3', 'debian', true]
     ])
     expect(result.closed).toBe(1)
+    expect(result.refused).toEqual(['127.0.0.7'])
     expect(progress.at(-1)).toEqual({ done: 6, total: 6, found: 5 })
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6])
     // The silent server costs one banner timeout, not a connect timeout per host.

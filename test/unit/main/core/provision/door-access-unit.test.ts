@@ -145,9 +145,13 @@ describe('door-access-unit on a fresh unit', () => {
     ])
     expect(withLocales.files.get('/etc/default/locale')).toBe('LANG=en_GB.UTF-8\n')
 
+    // Without the `locales` package (the lab image, a minimal Debian) the dry run already says so.
     const bare = new FakeDevice()
+    const dry = await runProfile('door-access-unit', { [T]: bare }, { vars: { ...VARS, locale: 'en_GB.UTF-8' }, dryRun: true })
+    expect(dry.result.units[0]?.steps.find((s) => s.id === 'locale')).toMatchObject({ status: 'failed', note: expect.stringMatching(/no locale sources \(install the "locales" package/) })
     const failed = await runProfile('door-access-unit', { [T]: bare }, { vars: { ...VARS, locale: 'en_GB.UTF-8' } })
-    expect(failed.result.units[0]?.error?.detail).toMatch(/^Locale en_GB\.UTF-8: Could not generate the locale en_GB\.UTF-8 \(install the "locales" package/)
+    expect(failed.result.units[0]?.error?.detail).toMatch(/^Locale en_GB\.UTF-8: The unit cannot make the locale "en_GB\.UTF-8": it has no locale sources \(install the "locales" package/)
+    expect(bare.commands.some((c) => c.argv[0] === 'localedef' || c.argv[0] === 'localectl')).toBe(false)
   })
 })
 

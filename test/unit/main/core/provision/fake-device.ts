@@ -186,7 +186,8 @@ export class FakeDevice implements RemoteShell {
         return ok(`${this.hostname}\n`)
       case 'test': {
         const zone = /^\/usr\/share\/zoneinfo\/(.+)$/.exec(rest[1] ?? '')?.[1]
-        const exists = zone !== undefined ? ZONES.has(zone) : this.files.has(this.path(rest[1] ?? ''))
+        const localeSource = /^\/usr\/share\/i18n\/locales\/[a-z]{2,3}_[A-Z]{2}$/.test(rest[1] ?? '')
+        const exists = zone !== undefined ? ZONES.has(zone) : localeSource ? this.opts.localeSources === true : this.files.has(this.path(rest[1] ?? ''))
         return { code: exists ? 0 : 1, stdout: '', stderr: '' }
       }
       case 'hostnamectl': {

@@ -1,4 +1,5 @@
 // Forty Pis on a bench: a cap on units in flight, a failure threshold, and "retry failed".
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { loadProfile, resolveUnits, runFleet, unitsToRetry } from '../../../../../src/main/core/provision'
 import { FakeDevice, fakeRuntimeInstaller } from './fake-device'
@@ -115,5 +116,38 @@ describe('bench-node', () => {
     const again = await runProfile('bench-node', devices, { units })
     expect(again.result.units[0]?.changes).toBe(0)
     expect(device.commands.slice(n).filter((c) => c.mutating)).toEqual([])
+  })
+
+  it('units listen on signals of their own: a wide fleet adds no listeners to the job signal, and cancelling still reaches every unit', async () => {
+    const devices = bench(16, { delayMs: 5 })
+    const job = new AbortController()
+    let jobListeners = 0
+    const unitSignals: AbortSignal[] = []
+    const profile = await loadProfile('bench-node', PROFILES_DIR)
+    const run = runFleet({
+      profile: profile.name,
+      units: resolveUnits(profile, unitsOf(devices)),
+      dryRun: false,
+      concurrency: 16,
+      signal: job.signal,
+      connect: async (t, signal) => {
+        // As an SSH session does: it watches the signal it is given for as long as it lives.
+        signal.addEventListener('abort', () => undefined)
+        unitSignals.push(signal)
+        jobListeners = Math.max(jobListeners, getEventListeners(job.signal, 'abort').length)
+        const d = devices[t] as FakeDevice
+        return { run: (argv, o) => d.run(argv, o), reconnect: () => d.reconnect(), close: async () => undefined }
+      },
+      ports: { runtime: fakeRuntimeInstaller() },
+      publicKey: PUBLIC_KEY
+    })
+    await new Promise((r) => setTimeout(r, 20))
+    job.abort()
+    const result = await run
+    // Node warns ("possible EventTarget memory leak") past 10 listeners on one signal.
+    expect(jobListeners).toBeLessThanOrEqual(10)
+    expect(unitSignals).toHaveLength(16)
+    expect(unitSignals.every((s) => s.aborted)).toBe(true)
+    expect(result.units.every((u) => u.status === 'cancelled')).toBe(true)
   })
 })

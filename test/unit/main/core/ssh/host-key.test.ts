@@ -58,7 +58,7 @@ describe('trust on first use', () => {
     expect(changed.error).toBeInstanceOf(HostKeyChangedError)
     expect(changed.error.code).toBe('HOST_KEY_CHANGED')
     expect(changed.error.detail).toMatch(/^pi\.local:22 \(pinned ssh-ed25519 SHA256:\S+, now ssh-ed25519 SHA256:\S+\)$/)
-    expect(changed.error.message).toMatch(/Re-pin host key/)
+    expect(changed.error.message).toMatch(/Trust the new key/)
     // A refused key is never pinned over the old one.
     expect(checkHostKey(s, 'pi.local', 22, blob('ssh-ed25519', 'one')).ok).toBe(true)
   })

@@ -1,0 +1,72 @@
+// Runs one step of a runtime/model plan (core/runtime: data, argv only) on a unit. A failed command
+// becomes DEPLOY_STEP_FAILED naming the step and the first line of its output; the full output goes
+// to the job log.
+import { EdgeError } from '../../../shared/errors'
+import type { PlanStep, RunStep, WriteStep } from '../runtime'
+import { and, cmd, or } from '../ssh/remote-command'
+import type { DeviceShell } from './device-shell'
+
+export interface StepIo {
+  signal: AbortSignal
+  log(level: 'info' | 'warn' | 'error', text: string): void
+  /** Bytes of the current upload as it goes. */
+  onUploadProgress?: (done: number, total: number) => void
+}
+
+export class StepFailedError extends EdgeError {
+  constructor(
+    readonly stepId: string,
+    title: string,
+    readonly output: string
+  ) {
+    super('DEPLOY_STEP_FAILED', `${title}: ${output.split('\n').find((l) => l.trim())?.trim() ?? 'failed'}`)
+  }
+}
+
+/** Runs a command step and returns its result, without judging the exit code (probes). */
+export function runRaw(shell: DeviceShell, step: RunStep, signal: AbortSignal) {
+  return shell.run(step.argv, { sudo: step.sudo, signal, ...(step.stdin !== undefined ? { stdin: step.stdin } : {}) })
+}
+
+export async function runPlanStep(shell: DeviceShell, step: PlanStep, io: StepIo): Promise<string> {
+  if (step.kind === 'upload') {
+    await shell.upload(step.local, step.remote, { mode: step.mode, signal: io.signal, onProgress: io.onUploadProgress })
+    return ''
+  }
+  const r =
+    step.kind === 'write'
+      ? await shell.run(['install', '-m', step.mode.toString(8), '/dev/stdin', step.remote], { stdin: step.content, signal: io.signal })
+      : await runRaw(shell, step, io.signal)
+  if (r.code !== 0) {
+    const output = `${r.stderr}${r.stdout}`.trim() || `exit code ${r.code}`
+    io.log('error', `${step.title} failed (exit ${r.code}):\n${output}`)
+    throw new StepFailedError(step.id, step.title, output)
+  }
+  return r.stdout
+}
+
+// Exit status of the batch when its step k failed (sh -c exits with it); sha256sum and friends use 1-2.
+const BATCH_EXIT_BASE = 100
+
+/**
+ * Several command steps in one round trip: `sudo -n -- sh -c '{ a || exit 100; } && { b || exit 101; } ...'`,
+ * built by the quoting module from each step's argv. On a Pi every command costs an SSH channel and
+ * a sudo (~0.3 s each under emulation), which on a ten-step upload is more than the checksum itself.
+ * The whole batch runs as root when any step needs it (the model plan's steps all may); at most one
+ * step may read stdin. A failure names its step, as `runPlanStep` does.
+ */
+export async function runBatch(shell: DeviceShell, steps: readonly (RunStep | WriteStep)[], io: StepIo): Promise<void> {
+  if (steps.length === 0) return
+  const argvOf = (s: RunStep | WriteStep) => (s.kind === 'write' ? ['install', '-m', s.mode.toString(8), '/dev/stdin', s.remote] : s.argv)
+  const stdinOf = (s: RunStep | WriteStep) => (s.kind === 'write' ? s.content : s.stdin)
+  const readers = steps.filter((s) => stdinOf(s) !== undefined)
+  if (readers.length > 1) throw new Error(`one batch, one stdin: ${readers.map((s) => s.id).join(', ')}`)
+  const script = and(...steps.map((s, k) => or(cmd(argvOf(s)), cmd(['exit', String(BATCH_EXIT_BASE + k)]))))
+  const stdin = readers[0] ? stdinOf(readers[0]) : undefined
+  const r = await shell.run(['sh', '-c', script.line], { sudo: steps.some((s) => s.kind === 'write' || s.sudo), signal: io.signal, ...(stdin !== undefined ? { stdin } : {}) })
+  if (r.code === 0) return
+  const failed = steps[r.code - BATCH_EXIT_BASE]
+  const output = `${r.stderr}${r.stdout}`.trim() || `exit code ${r.code}`
+  io.log('error', `${failed?.title ?? steps.map((s) => s.title).join(', ')} failed (exit ${r.code}):\n${output}`)
+  throw new StepFailedError(failed?.id ?? steps[0]?.id ?? 'batch', failed?.title ?? steps.map((s) => s.title).join(', '), output)
+}

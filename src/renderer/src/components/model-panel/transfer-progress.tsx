@@ -1,0 +1,35 @@
+// A push or rollback in flight: bytes sent of all, rate, time left, Cancel; then how it ended.
+import type { Job } from '../../../../shared/domain'
+import { useI18n } from '../../i18n/i18n'
+import { hostKeyChangeOf } from '../host-key/host-key-change'
+import { JobProgress } from '../job-progress'
+import { mb } from '../model-ref'
+
+export function TransferProgress({ job }: { job: Job }) {
+  const { t, errorText } = useI18n()
+  const running = job.finishedAt === null
+  return (
+    <div className="transfer" data-testid="transfer" aria-live="polite">
+      <div className="job-head">
+        <span className="job-title">{job.title}</span>
+        <span className={`pill pill-${job.state}`}>{t(`jobs.state.${job.state}`)}</span>
+      </div>
+      {running && (
+        <>
+          {job.step && <div className="job-step">{job.step}</div>}
+          <JobProgress
+            job={job}
+            label={t('mp.transfer')}
+            before={job.unit === 'bytes' && job.total !== null && <span>{t('mp.bytes', { done: mb(job.done), total: mb(job.total) })}</span>}
+          />
+        </>
+      )}
+      {job.error && job.state !== 'cancelled' && (
+        <div className="job-error" role="alert">
+          {/* On the device page the "SSH key changed" notice carries the fingerprints and the re-pin. */}
+          {hostKeyChangeOf(job.error) ? t('mp.hostKeyChanged') : errorText(job.error)}
+        </div>
+      )}
+    </div>
+  )
+}

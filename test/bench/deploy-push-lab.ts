@@ -1,0 +1,81 @@
+// Benchmark: pushing resnet18_fp32.onnx (46.7 MB) to a lab Pi with `edgedock push` against OpenSSH
+// `scp` of the same file over the same lab link, in the same run, both from inside the lab's
+// namespace. EdgeDock's figure is its upload phase as the job recorded it: SFTP, meta.json, the
+// sha256 check on the unit, ownership, fsync and the rename (verification included); the whole
+// push (with the service loading the model) is printed too. scp is printed plain and followed by a
+// `sha256sum` on the unit. Ratio = EdgeDock throughput / scp throughput (goal >= 1.00).
+// Run: `npm run bench -- deploy` (root and the lab; a full Pi on --net ns).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createApp } from '../../src/main/app/create-app'
+import { cmd } from '../../src/main/core/ssh/remote-command'
+import { prepareDataDir, PW_ENV } from '../integration/deploy/deploy-lab'
+import * as lab from '../lab'
+import { labSkipReason } from '../lab/vitest'
+
+const file = path.resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
+const rounds = Number(process.env.ROUNDS ?? 3)
+const skip = !existsSync(file) ? `${file} is not there (it lives in the team's shared/models folder)` : labSkipReason({ full: 1, net: 'ns' })
+if (skip) {
+  console.log(`deploy-push-lab: skipped (${skip})`)
+  process.exit(0)
+}
+
+const size = statSync(file).size
+const edgedock = path.resolve(import.meta.dirname, '../../bin/edgedock.js')
+const wasUp = lab.inventory().some((u) => u.kind === 'full')
+await lab.up({ count: 1, net: 'ns', quiet: true })
+const pi = lab.inventory().find((u) => u.kind === 'full') as lab.InventoryEntry
+const target = `${pi.user}@${pi.ip}`
+const dataDir = mkdtempSync(path.join(tmpdir(), 'edgedock-bench-push-'))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const mbps = (ms: number) => size / 1e6 / (ms / 1000)
+
+function inLab(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const t = performance.now()
+  const r = spawnSync(lab.inLabArgv(argv)[0] as string, lab.inLabArgv(argv).slice(1), { encoding: 'utf8', env: { ...process.env, ...env } })
+  if (r.status !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} failed: ${r.stderr}${r.stdout}`)
+  return { ms: performance.now() - t, stdout: r.stdout }
+}
+const onPi = (argv: string[]) => inLab(['sshpass', '-p', pi.password, 'ssh', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', target, cmd(argv).line])
+
+try {
+  await prepareDataDir(dataDir)
+  const cli = (args: string[]) => inLab([process.execPath, edgedock, '--data-dir', dataDir, ...args], { [PW_ENV]: pi.password })
+  spawnSync(process.execPath, [edgedock, '--data-dir', dataDir, 'models', 'import', file, '--name', 'resnet18', '--version', 'bench'], { encoding: 'utf8' })
+  // The first push installs the runtime if the Pi has none: not part of the measurement.
+  cli(['push', target, 'resnet18@bench', '--version', 'warmup', '--password-env', PW_ENV])
+
+  const upload: number[] = []
+  const whole: number[] = []
+  const scp: number[] = []
+  const scpVerified: number[] = []
+  const app = createApp({ dataDir })
+  for (let i = 0; i < rounds; i++) {
+    const r = cli(['--json', 'push', target, 'resnet18@bench', '--version', `b${Date.now()}`, '--password-env', PW_ENV])
+    const jobId = (JSON.parse(r.stdout) as { job: { id: string } }).job.id
+    const step = app.services.store.jobs.detail(jobId)?.steps.find((s) => s.name.startsWith('Upload '))
+    if (!step?.finishedAt) throw new Error('the push recorded no upload step')
+    upload.push(step.finishedAt - step.startedAt)
+    whole.push(r.ms)
+
+    const s = inLab(['sshpass', '-p', pi.password, 'scp', '-q', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', file, `${target}:/tmp/bench-scp.onnx`])
+    scp.push(s.ms)
+    scpVerified.push(s.ms + onPi(['sha256sum', '/tmp/bench-scp.onnx']).ms)
+    onPi(['rm', '-f', '/tmp/bench-scp.onnx'])
+  }
+  app.close()
+  const ours = median(upload)
+  console.log(`deploy-push-lab: ${path.basename(file)} (${(size / 1e6).toFixed(1)} MB) to ${pi.name} (${lab.detectAccel()}), ${rounds} rounds, medians`)
+  console.log(`  reference: scp                      ${(median(scp) / 1000).toFixed(1)} s  ${mbps(median(scp)).toFixed(2)} MB/s`)
+  console.log(`  reference: scp + sha256sum on unit  ${(median(scpVerified) / 1000).toFixed(1)} s  ${mbps(median(scpVerified)).toFixed(2)} MB/s`)
+  console.log(`  edgedock push, upload phase (SFTP + sha256 on unit + fsync + rename)  ${(ours / 1000).toFixed(1)} s  ${mbps(ours).toFixed(2)} MB/s`)
+  console.log(`  edgedock push, whole command (connect, upload, switch, model load, health, prune)  ${(median(whole) / 1000).toFixed(1)} s`)
+  console.log(`  ratio edgedock/scp throughput ${(median(scp) / ours).toFixed(2)} (verification included on our side; goal >= 1.00)`)
+  console.log(`  ratio edgedock/(scp + sha256sum) ${(median(scpVerified) / ours).toFixed(2)}`)
+} finally {
+  rmSync(dataDir, { recursive: true, force: true })
+  if (!wasUp) await lab.down({ quiet: true })
+}

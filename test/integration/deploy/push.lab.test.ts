@@ -1,0 +1,177 @@
+// Issue 6 "done when", on a lab Pi with no route to the internet, through the real CLI run inside
+// the lab's namespace: push the digits model (runtime installed on the way) and infer; a second push
+// sends nothing; a model ONNX Runtime refuses is rolled back by itself; power cut at several points
+// of a push never leaves the service serving a broken model, and the next push succeeds.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../../src/main/app/create-app'
+import type { DeviceModelStatus, ModelPushResult } from '../../../src/shared/deploy'
+import type { HistoryEntry, Job } from '../../../src/shared/domain'
+import { cmd } from '../../../src/main/core/ssh/remote-command'
+import { projectRoot } from '../../helpers/run-cli'
+import { tempDir } from '../../helpers/temp-dir'
+import * as lab from '../../lab'
+import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
+import { run } from '../provision/lab-channel'
+import { brokenDigits, digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, startInLab } from './deploy-lab'
+
+const skip = labSkipReason({ full: 1, net: 'ns' })
+if (skip) console.warn(`[lab] deploy suite skipped: ${skip}`)
+
+const samples = JSON.parse(readFileSync(path.join(projectRoot, 'resources/models/digits_samples_100.json'), 'utf8')) as { inputs: number[][]; labels: number[] }
+
+describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let pi: lab.InventoryEntry
+  let target = ''
+  const data = tempDir('edgedock-deploy-lab-')
+  const t0 = Date.now()
+  const took = (what: string, since: number) => console.log(`[deploy lab] ${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`)
+
+  const push = async (ref: string) => {
+    const r = await edgedockInLab(data.dir, ['--json', 'push', target, ref, '--password-env', PW_ENV])
+    const out = JSON.parse(r.stdout || '{}') as { job?: Pick<Job, 'state' | 'error'>; result?: ModelPushResult }
+    return { code: r.code, stderr: r.stderr, job: out.job, result: out.result, unit: out.result?.units[0] }
+  }
+  const status = async (): Promise<DeviceModelStatus> => {
+    const r = await edgedockInLab(data.dir, ['--json', 'devices', 'model-status', target, '--password-env', PW_ENV])
+    expect(r.code, r.stderr).toBe(0)
+    return JSON.parse(r.stdout) as DeviceModelStatus
+  }
+  /** After a boot the service takes a few seconds to answer: wait on it from the lab LAN (cheap), then read the status. */
+  const statusWhenServing = async (limitMs = 180_000): Promise<DeviceModelStatus> => {
+    const until = Date.now() + limitMs
+    while (Date.now() < until) {
+      const r = await run(lab.inLabArgv(['curl', '-sS', '--max-time', '5', `http://${pi.ip}:8080/health`]), undefined, 10_000)
+      if (r.code === 0 && /"model":\{/.test(r.stdout)) break
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+    return status()
+  }
+  /** POST /infer from the lab LAN (the test's own check; EdgeDock itself reads health over SSH). */
+  const infer = async (i: number) => {
+    const body = JSON.stringify({ input: samples.inputs[i], dims: [1, 1, 8, 8] })
+    const r = await run(lab.inLabArgv(['curl', '-sS', '--max-time', '20', '-H', 'content-type: application/json', '--data-binary', '@-', `http://${pi.ip}:8080/infer`]), body, 30_000)
+    expect(r.code, r.stderr).toBe(0)
+    return JSON.parse(r.stdout) as { argmax: number[]; model: { version: string } }
+  }
+
+  const removeEdgeDock = () =>
+    lab.sshExec(pi.name, [cmd(['sudo', 'sh', '-c', 'systemctl disable --now edgedock-inference 2>/dev/null; rm -rf /opt/edgedock /etc/systemd/system/edgedock-inference.service; systemctl daemon-reload']).line])
+
+  beforeAll(async () => {
+    pi = (await useLab({ full: 1, net: 'ns' })).find((u) => u.kind === 'full') as lab.InventoryEntry
+    target = `${pi.user}@${pi.ip}${pi.port === 22 ? '' : `:${pi.port}`}`
+    // A unit with no EdgeDock on it, whatever an earlier suite or run left (quicker than a reset).
+    const clean = await removeEdgeDock()
+    expect(clean.code, clean.stderr).toBe(0)
+    await prepareDataDir(data.dir)
+    const imports: [string, string][] = [
+      [digitsFile, '1'],
+      [digitsVariant(data.dir, 2), '2'],
+      [brokenDigits(data.dir), '3'],
+      [digitsVariant(data.dir, 4), '4'],
+      [digitsVariant(data.dir, 5), '5'],
+      [digitsVariant(data.dir, 6), '6']
+    ]
+    // In this process (the CLI's own import is covered elsewhere): six tsx start-ups cost ~40 s on a busy machine.
+    const app = createApp({ dataDir: data.dir })
+    try {
+      for (const [file, version] of imports) await app.services.models.import(file, { name: 'digits', version })
+    } finally {
+      app.close()
+    }
+    took('set-up (lab, bundle, imports)', t0)
+  }, 900_000)
+
+  afterAll(async () => {
+    if (pi) await lab.shape(pi.name, undefined).catch(() => undefined)
+    // Later suites (provisioning) expect a unit without EdgeDock, as a fresh one.
+    if (pi) await removeEdgeDock().catch(() => undefined)
+    await releaseLab()
+    data.cleanup()
+    took('whole suite', t0)
+  }, 300_000)
+
+  it('pushes the digits model (installing the runtime on the way): /infer gives the labelled class, /health the version and sha256; history has it; a second push sends nothing', async () => {
+    const t = Date.now()
+    const first = await push('digits@1')
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.unit).toMatchObject({ outcome: 'pushed', servingVersion: '1', uploadedBytes: 154_979, previousVersion: null })
+    took('first push incl. runtime install', t)
+
+    const s = await status()
+    const sha = first.result?.model.sha256
+    expect(sha).toMatch(/^[0-9a-f]{64}$/)
+    expect(s.runtimeVersion).toMatch(/^node22\./)
+    expect(s.current).toEqual({ name: 'digits', version: '1', sha256: sha })
+    expect(s.health).toMatchObject({ status: 'ok', model: { name: 'digits', version: '1', sha256: sha }, currentTarget: '1' })
+
+    for (const i of [0, 1, 2]) {
+      const answer = await infer(i)
+      expect(answer.argmax, `sample ${i}`).toEqual([samples.labels[i]])
+      expect(answer.model.version).toBe('1')
+    }
+
+    const history = JSON.parse((await edgedock(data.dir, ['--json', 'history'])).stdout) as HistoryEntry[]
+    expect(history.find((h) => h.kind === 'model.pushed')).toMatchObject({ deviceName: target, outcome: 'ok', summary: expect.stringContaining(`digits 1 (sha256 ${sha})`) })
+
+    const t2 = Date.now()
+    const again = await push('digits@1')
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.unit).toMatchObject({ outcome: 'already-current', uploadedBytes: 0, servingVersion: '1' })
+    took('second push of the same version', t2)
+  }, 900_000)
+
+  it('rolls a model ONNX Runtime refuses back by itself: the unit keeps serving the previous version and the job says so', async () => {
+    const r = await push('digits@3')
+    expect(r.code).toBe(1)
+    expect(r.job?.error?.code).toBe('MODEL_PUSH_ROLLED_BACK')
+    expect(r.job?.error?.message).toMatch(/switched it back to the previous version.*digits 3 .*did not load.*serving 1 again/s)
+    expect(r.unit).toMatchObject({ outcome: 'rolled-back', servingVersion: '1', previousVersion: '1' })
+    const s = await status()
+    expect(s.current?.version).toBe('1')
+    expect(s.health).toMatchObject({ status: 'ok', model: { version: '1' }, currentTarget: '1', lastLoadError: null })
+    expect(s.versions.map((v) => v.version)).not.toContain('3')
+    expect((await infer(0)).argmax).toEqual([samples.labels[0]])
+    const history = JSON.parse((await edgedock(data.dir, ['--json', 'history', '--limit', '5'])).stdout) as HistoryEntry[]
+    expect(history.find((h) => h.kind === 'model.pushed')).toMatchObject({ outcome: 'failed', summary: expect.stringMatching(/Push of digits 3 .* rolled back/) })
+  }, 300_000)
+
+  // Where the cut lands: the job log line that starts a phase, and how slow the link is meanwhile
+  // (a slower link makes the window around that line wide enough to hit).
+  const cuts = [
+    { at: 'during the upload', version: '4', wait: /Upload digits 4 \(/, delayMs: 1500, shape: { rate: '200kbit' } },
+    { at: 'after the move, before the switch', version: '5', wait: /▶ Check the inference service/, delayMs: 0, shape: { delay: '150ms' } },
+    { at: 'right after the switch', version: '6', wait: /▶ Check that 6 serves/, delayMs: 0, shape: { delay: '150ms' } }
+  ]
+  it('after a power cut at several points of a push, the unit serves the old or the new version, never a broken one; the next push succeeds', async () => {
+    let old = '1'
+    for (const cut of cuts) {
+      const t = Date.now()
+      await lab.shape(pi.name, cut.shape)
+      const running = startInLab(data.dir, ['push', target, `digits@${cut.version}`, '--password-env', PW_ENV])
+      await running.waitFor(cut.wait, 240_000)
+      if (cut.delayMs) await new Promise((r) => setTimeout(r, cut.delayMs))
+      const logAtCut = running.stderr()
+      await lab.powerCut(pi.name)
+      running.child.kill('SIGTERM')
+      await running.exited
+      await lab.powerOn(pi.name)
+      await lab.shape(pi.name, undefined)
+      const s = await statusWhenServing()
+      const served = s.health?.model?.version
+      console.log(`[deploy lab] power cut ${cut.at}: after boot serving ${served} (current -> ${s.current?.version}); last job line before the cut: ${logAtCut.trim().split('\n').pop()}`)
+      expect([old, cut.version], `${cut.at}: ${JSON.stringify(s)}`).toContain(served)
+      expect(s.health).toMatchObject({ status: 'ok', currentTarget: served, lastLoadError: null })
+      expect(s.current?.version).toBe(served)
+      expect((await infer(0)).argmax).toEqual([samples.labels[0]])
+
+      const next = await push(`digits@${cut.version}`)
+      expect(next.code, next.stderr).toBe(0)
+      expect(next.unit?.servingVersion).toBe(cut.version)
+      old = cut.version
+      took(`power cut ${cut.at}, boot, next push`, t)
+    }
+  }, 1_200_000)
+})
