@@ -7,7 +7,7 @@
 // Run: `npm run bench -- deploy` (root and the lab; a full Pi on --net ns).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createApp } from '../../src/main/app/create-app'
 import { cmd } from '../../src/main/core/ssh/remote-command'
@@ -65,6 +65,9 @@ try {
     scp.push(s.ms)
     scpVerified.push(s.ms + onPi(['sha256sum', '/tmp/bench-scp.onnx']).ms)
     onPi(['rm', '-f', '/tmp/bench-scp.onnx'])
+    // Per round, with this machine's load: the Pi is emulated, so a busy host moves both figures.
+    const ratio = (s.ms / (upload.at(-1) as number)).toFixed(2)
+    console.log(`  round ${i + 1}: scp ${(s.ms / 1000).toFixed(2)} s, edgedock upload phase ${((upload.at(-1) as number) / 1000).toFixed(2)} s, ratio ${ratio}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   }
   app.close()
   const ours = median(upload)
