@@ -5,6 +5,7 @@ import type { HealthResponse } from '../../../agent/protocol'
 import { EdgeError } from '../../../shared/errors'
 import { pushHealthVerdict, type PushHealth } from '../runtime'
 import type { DeviceShell } from './device-shell'
+import { abortableSleep } from '../abortable-sleep'
 
 export interface WaitOptions {
   signal: AbortSignal
@@ -13,19 +14,6 @@ export interface WaitOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   now?: () => number
 }
-
-export const defaultSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 
 export async function readHealth(shell: DeviceShell, opts: { signal: AbortSignal; timeoutMs?: number }): Promise<HealthResponse> {
   const r = await shell.inference({ path: '/health', signal: opts.signal, timeoutMs: opts.timeoutMs ?? 10_000 })
@@ -52,7 +40,7 @@ export async function pollHealth<T>(
   opts: WaitOptions
 ): Promise<{ value: T; health: HealthResponse } | { value: null; health: HealthResponse | null; reason: string }> {
   const now = opts.now ?? Date.now
-  const sleep = opts.sleep ?? defaultSleep
+  const sleep = opts.sleep ?? abortableSleep
   const deadline = now() + opts.timeoutMs
   let last: HealthResponse | null = null
   let reason = 'no answer yet'

@@ -8,6 +8,7 @@ import type { ResolvedUnit } from './resolve-units'
 import { runUnit, type UnitRunOptions } from './run-unit'
 import type { StepEnv } from './step-kind'
 import type { Log } from './step-io'
+import { abortableSleep } from '../abortable-sleep'
 
 export interface FleetOptions {
   profile: string
@@ -28,20 +29,6 @@ export interface FleetOptions {
   now?: () => number
   stepHook?: UnitRunOptions['stepHook']
 }
-
-const defaultSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(t)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 
 export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const signal = o.signal ?? new AbortController().signal
@@ -72,7 +59,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
         publicKey: o.publicKey,
         log,
         onEvent: o.onEvent,
-        sleep: o.sleep ?? defaultSleep,
+        sleep: o.sleep ?? abortableSleep,
         now,
         stepHook: o.stepHook
       })
