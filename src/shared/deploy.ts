@@ -91,7 +91,7 @@ export const modelPushResultSchema = z.object({
       /** pushed: serving the new version; already-current: nothing to do; rolled-back: the new version
        *  failed and the unit serves `servingVersion` again; failed: see error. */
       outcome: pushOutcomeSchema,
-      /** Bytes sent over SFTP (0 when the version was already on the unit). */
+      /** Bytes sent to the unit (0 when the version was already on the unit). */
       uploadedBytes: z.number(),
       previousVersion: z.string().nullable(),
       /** What /health said the unit serves when the job finished with it. */

@@ -1,8 +1,10 @@
 // Benchmark: pushing resnet18_fp32.onnx (46.7 MB) to a lab Pi with `edgedock push` against OpenSSH
 // `scp` of the same file over the same lab link, in the same run, both from inside the lab's
-// namespace. EdgeDock's figure is its upload phase as the job recorded it: SFTP, meta.json, the
-// sha256 check on the unit, ownership, fsync and the rename (verification included); the whole
-// push (with the service loading the model) is printed too. scp is printed plain and followed by a
+// namespace. EdgeDock's figure is its upload phase as the job recorded it: one command on the unit
+// that stages, takes the file as a stream, checks its sha256, hands it to root, fsyncs and renames
+// (verification included). Also printed: connect-to-verified (the job's start to the end of that
+// phase: connect, look at the unit, upload), which is what a whole `scp` process is closest to, and
+// the whole push (with the service loading the model). scp is printed plain and followed by a
 // `sha256sum` on the unit. Ratio = EdgeDock throughput / scp throughput (goal >= 1.00).
 // Run: `npm run bench -- deploy` (root and the lab; a full Pi on --net ns).
 import { spawnSync } from 'node:child_process'
@@ -49,6 +51,7 @@ try {
   cli(['push', target, 'resnet18@bench', '--version', 'warmup', '--password-env', PW_ENV])
 
   const upload: number[] = []
+  const toVerified: number[] = []
   const whole: number[] = []
   const scp: number[] = []
   const scpVerified: number[] = []
@@ -56,9 +59,11 @@ try {
   for (let i = 0; i < rounds; i++) {
     const r = cli(['--json', 'push', target, 'resnet18@bench', '--version', `b${Date.now()}`, '--password-env', PW_ENV])
     const jobId = (JSON.parse(r.stdout) as { job: { id: string } }).job.id
-    const step = app.services.store.jobs.detail(jobId)?.steps.find((s) => s.name.startsWith('Upload '))
-    if (!step?.finishedAt) throw new Error('the push recorded no upload step')
+    const detail = app.services.store.jobs.detail(jobId)
+    const step = detail?.steps.find((s) => s.name.startsWith('Upload '))
+    if (!step?.finishedAt || !detail) throw new Error('the push recorded no upload step')
     upload.push(step.finishedAt - step.startedAt)
+    toVerified.push(step.finishedAt - Math.min(...detail.steps.map((s) => s.startedAt)))
     whole.push(r.ms)
 
     const s = inLab(['sshpass', '-p', pi.password, 'scp', '-q', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', file, `${target}:/tmp/bench-scp.onnx`])
@@ -74,10 +79,12 @@ try {
   console.log(`deploy-push-lab: ${path.basename(file)} (${(size / 1e6).toFixed(1)} MB) to ${pi.name} (${lab.detectAccel()}), ${rounds} rounds, medians`)
   console.log(`  reference: scp                      ${(median(scp) / 1000).toFixed(1)} s  ${mbps(median(scp)).toFixed(2)} MB/s`)
   console.log(`  reference: scp + sha256sum on unit  ${(median(scpVerified) / 1000).toFixed(1)} s  ${mbps(median(scpVerified)).toFixed(2)} MB/s`)
-  console.log(`  edgedock push, upload phase (SFTP + sha256 on unit + fsync + rename)  ${(ours / 1000).toFixed(1)} s  ${mbps(ours).toFixed(2)} MB/s`)
+  console.log(`  edgedock push, upload phase (stream + sha256 on unit + fsync + rename)  ${(ours / 1000).toFixed(1)} s  ${mbps(ours).toFixed(2)} MB/s`)
+  console.log(`  edgedock push, connect to verified in place (connect, look, upload phase)  ${(median(toVerified) / 1000).toFixed(1)} s  ${mbps(median(toVerified)).toFixed(2)} MB/s`)
   console.log(`  edgedock push, whole command (connect, upload, switch, model load, health, prune)  ${(median(whole) / 1000).toFixed(1)} s`)
   console.log(`  ratio edgedock/scp throughput ${(median(scp) / ours).toFixed(2)} (verification included on our side; goal >= 1.00)`)
   console.log(`  ratio edgedock/(scp + sha256sum) ${(median(scpVerified) / ours).toFixed(2)}`)
+  console.log(`  ratio edgedock connect-to-verified / whole scp process ${(median(scp) / median(toVerified)).toFixed(2)}`)
 } finally {
   rmSync(dataDir, { recursive: true, force: true })
   if (!wasUp) await lab.down({ quiet: true })

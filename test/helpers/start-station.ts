@@ -2,9 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { projectRoot } from './run-cli'
 
-/** Starts `npm run station` the way a user does and waits for its one line. */
-export async function startStationProcess(dataDir: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess; stdout: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'station.js'), '--data-dir', dataDir, ...extra], {
+/**
+ * Starts `npm run station` the way a user does and waits for its one line. `wrap` runs it under
+ * another command, e.g. inside the Pi lab's network namespace.
+ */
+export async function startStationProcess(
+  dataDir: string,
+  extra: string[] = [],
+  wrap: (argv: string[]) => string[] = (a) => a
+): Promise<{ url: string; child: ChildProcess; stdout: () => string; stop: () => Promise<void> }> {
+  const [file, ...argv] = wrap([process.execPath, path.join(projectRoot, 'bin', 'station.js'), '--data-dir', dataDir, ...extra])
+  const child = spawn(file as string, argv, {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe']
   })

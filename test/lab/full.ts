@@ -320,9 +320,12 @@ export function writeTimings(image: ImageInfo, t: Timings): void {
   fs.writeFileSync(timingsPath(image), JSON.stringify({ ...readTimings(image), ...t, measuredAt: new Date().toISOString() }, null, 2))
 }
 
-/** One template per network backend: QEMU saves slirp's state with the VM, so they do not mix. */
+/**
+ * One template per network backend (QEMU saves slirp's state with the VM, so they do not mix) and
+ * per memory size (a snapshot restores only into a VM of the size it was taken in).
+ */
 export function templatePath(image: ImageInfo, net: 'ns' | 'user'): string {
-  return join(image.dir, `template-${net}.qcow2`)
+  return join(image.dir, `template-${net}-${VM_MEMORY_MIB}m.qcow2`)
 }
 
 /**

@@ -1,6 +1,6 @@
 // The session against a real sshd: hostile arguments arrive literally, sudo -n, time limits,
 // cancellation, a link cut or frozen mid-command (SSH_LINK_LOST, quickly), a server that never
-// speaks (TIMEOUT), refused connections and logins, and SFTP with byte progress.
+// speaks (TIMEOUT), refused connections and logins, SFTP and streamed uploads with byte progress.
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
@@ -198,5 +198,87 @@ describe.skipIf(!!skip)('SSH session against a real sshd', () => {
     console.log(
       `[ssh figures] 32 MiB to 127.0.0.1: SFTP put ${putMs.toFixed(0)} ms (${mbps(putMs).toFixed(0)} MiB/s), get ${getMs.toFixed(0)} ms (${mbps(getMs).toFixed(0)} MiB/s); scp ${scp.status === 0 ? `${scpMs.toFixed(0)} ms (${mbps(scpMs).toFixed(0)} MiB/s)` : 'failed'}; progress events put=${seen.length} get=${got.length}`
     )
+  })
+
+  it('streams a file into the unit with byte progress and its mode, the same bytes arriving', async () => {
+    const size = 8 * 1024 * 1024 + 123
+    const local = path.join(work, 'stream.onnx')
+    const data = randomBytes(size)
+    writeFileSync(local, data)
+    const remote = path.join(work, 'streamed model.onnx')
+    const seen: number[] = []
+    const r = await session.putStream(local, remote, { mode: 0o640, onProgress: (done, total) => (expect(total).toBe(size), seen.push(done)) })
+    expect(r.bytes).toBe(size)
+    expect(seen.length).toBeGreaterThan(1)
+    expect(seen.at(-1)).toBe(size)
+    expect(seen.every((v, i) => i === 0 || v > (seen[i - 1] as number))).toBe(true)
+    expect(readFileSync(remote).equals(data)).toBe(true)
+    expect((await session.run(['stat', '-c', '%a', remote])).stdout.trim()).toBe('640')
+    // A second push of other bytes replaces the file whole (no tail of the longer first one left).
+    writeFileSync(local, data.subarray(0, 1000))
+    await session.putStream(local, remote)
+    expect(readFileSync(remote).equals(data.subarray(0, 1000))).toBe(true)
+  })
+
+  it('a streamed upload onto a full disk or into a missing folder fails in the unit\'s own words', async () => {
+    const local = path.join(work, 'small.onnx')
+    writeFileSync(local, randomBytes(256 * 1024))
+    // /dev/full answers every write with ENOSPC, as a full SD card does.
+    const full = await session.putStream(local, '/dev/full').then(() => null, (e: unknown) => e as EdgeError)
+    expect(full).toMatchObject({ code: 'SSH_TRANSFER_FAILED', detail: expect.stringMatching(/^\/dev\/full on 127\.0\.0\.1:\d+: .*No space left on device/) })
+    const missing = await session.putStream(local, path.join(work, 'no-such-dir', 'm.onnx')).then(() => null, (e: unknown) => e as EdgeError)
+    expect(missing).toMatchObject({ code: 'SSH_TRANSFER_FAILED', detail: expect.stringContaining('No such file or directory') })
+    expect(await codeOf(session.putStream(path.join(work, 'not-here.onnx'), path.join(work, 'x.onnx')))).toBe('SSH_TRANSFER_FAILED')
+    // The session is still good for the next file.
+    expect((await session.run(['true'])).code).toBe(0)
+  })
+
+  it('a command that stops reading early ends the stream with its own exit status', async () => {
+    const local = path.join(work, 'early.onnx')
+    writeFileSync(local, randomBytes(32 * 1024 * 1024))
+    const r = await session.runWithFile(['sh', '-c', 'echo refused >&2; exit 3'], local)
+    expect(r).toMatchObject({ code: 3, stderr: 'refused\n' })
+    expect((await session.run(['true'])).code).toBe(0)
+  })
+
+  it('a link cut mid-stream fails the upload with SSH_LINK_LOST, never as a success', async () => {
+    const local = path.join(work, 'big.onnx')
+    writeFileSync(local, randomBytes(64 * 1024 * 1024))
+    const proxy = await LinkProxy.start(sshd.port)
+    try {
+      const s = await openSshSession({ ...root(), port: proxy.port }, { privateKey }, { hostKeys: { get: () => undefined, pin: () => {} } })
+      let cut = false
+      const upload = s.putStream(local, path.join(work, 'cut.onnx'), {
+        onProgress: (done) => {
+          if (!cut && done > 4 * 1024 * 1024) {
+            cut = true
+            proxy.cut()
+          }
+        }
+      })
+      expect(await codeOf(upload)).toBe('SSH_LINK_LOST')
+      expect(cut).toBe(true)
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('cancelling a streamed upload stops it at once', async () => {
+    const local = path.join(work, 'big.onnx')
+    const s = await openSshSession(root(), { privateKey }, { hostKeys })
+    const abort = new AbortController()
+    let aborted = 0
+    const upload = s.putStream(local, path.join(work, 'cancelled.onnx'), {
+      signal: abort.signal,
+      onProgress: (done) => {
+        if (!aborted && done > 2 * 1024 * 1024) {
+          aborted = Date.now()
+          abort.abort(new EdgeError('JOB_CANCELLED'))
+        }
+      }
+    })
+    expect(await codeOf(upload)).toBe('JOB_CANCELLED')
+    expect(Date.now() - aborted).toBeLessThan(1500)
+    expect(s.connected).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
-// What the deploy jobs need from a unit: the provisioning engine's RemoteShell (argv commands, SFTP
+// What the deploy jobs need from a unit: the provisioning engine's RemoteShell (argv commands, file
 // upload) plus upload progress and HTTP to the inference service on the unit, carried over the same
 // SSH connection. The real one wraps an SshSession; unit tests use a fake.
-import type { RemoteShell } from '../provision/remote-shell'
+import type { RemoteShell, RunOptions, RunResult } from '../provision/remote-shell'
 import { sshRemoteShell } from '../provision/ssh-remote-shell'
 import { httpOnUnit, type HttpOnUnitResponse, type SshSession } from '../ssh'
 
@@ -25,9 +25,11 @@ export interface InferenceRequest {
 export interface DeviceShell extends RemoteShell {
   /** user@host:port, for messages. */
   readonly where: string
-  /** The login user (owner of upload directories; SFTP cannot sudo). */
+  /** The login user (owner of upload directories: uploads run as the login user, without sudo). */
   readonly user: string
   upload(localPath: string, remotePath: string, opts: UploadOptions): Promise<void>
+  /** One command with a local file as its stdin (a whole upload batch in one round trip); its exit status is not judged. */
+  runWithFile(argv: string[], localPath: string, opts: RunOptions & Pick<UploadOptions, 'onProgress'>): Promise<RunResult>
   /** An HTTP request to the inference service on the unit's own loopback. */
   inference(req: InferenceRequest): Promise<HttpOnUnitResponse>
 }
@@ -42,9 +44,12 @@ export function sshDeviceShell(session: SshSession, user: string, where = `${use
     ...base,
     where,
     user,
+    // A stream, not SFTP: every upload in a runtime or model plan is followed by its sha256 check on
+    // the unit, which is what makes the faster stream safe (stream-upload.ts).
     upload: async (localPath, remotePath, opts) => {
-      await session.put(localPath, remotePath, { mode: opts.mode, signal: opts.signal, onProgress: opts.onProgress })
+      await session.putStream(localPath, remotePath, { mode: opts.mode, signal: opts.signal, onProgress: opts.onProgress })
     },
+    runWithFile: (argv, localPath, opts) => session.runWithFile(argv, localPath, opts),
     inference: (req) => httpOnUnit(session, { port: INFERENCE_PORT, ...req })
   }
 }

@@ -1,11 +1,11 @@
-// One model version onto one unit: look (current, probe), upload what is missing (SFTP with byte
+// One model version onto one unit: look (current, probe), upload what is missing (a stream with byte
 // progress, sha256 checked on the unit, fsync, rename), switch `current`, and read /health on the
 // unit. When the agent refuses the new model, or gives no verdict in time, `current` goes back to
 // the version it named before and the unit is checked to serve it again: the job then fails with
 // MODEL_PUSH_ROLLED_BACK, saying why. Old versions beyond the newest `keep` are pruned.
 import path from 'node:path'
 import { EdgeError } from '../../../shared/errors'
-import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, type DeviceLayout, type RunStep, type WriteStep } from '../runtime'
+import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, type DeviceLayout, type RunStep } from '../runtime'
 import { waitForService, waitForVersion, type SwitchVerdict, type WaitOptions } from './device-health'
 import type { DeviceShell } from './device-shell'
 import { runBatch, runPlanStep, runRaw, StepFailedError, type StepIo } from './run-plan-step'
@@ -62,25 +62,18 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   let uploadedBytes = 0
   if (!present) {
     await io.phase(`Upload ${model.name} ${model.version}`, async () => {
-      // Three round trips: prepare (conflict check, clean staging, meta.json), SFTP, then check and
-      // move (sha256 on the unit, ownership, fsync, rename, fsync). See runBatch for why.
+      // One round trip (see runBatch): the conflict check, a clean staging folder and meta.json, the
+      // file streamed in, its sha256 checked on the unit, made root's, flushed, renamed, flushed.
       const finalDir = path.posix.join(layout.modelsDir, model.version)
-      const upload = plan.upload.find((s) => s.kind === 'upload')
-      if (!upload) throw new Error('the push plan has no upload step')
-      const before = plan.upload.slice(0, plan.upload.indexOf(upload)).concat(plan.upload.filter((s) => s.kind === 'write'))
-      const after = plan.upload.slice(plan.upload.indexOf(upload) + 1).filter((s) => s.kind !== 'write')
       const conflict: RunStep = { kind: 'run', id: 'model-conflict', title: `Check that the unit has no other ${model.version}`, argv: ['test', '!', '-e', finalDir], sudo: false }
+      io.log('info', `Upload ${model.name} ${model.version} (${(model.size / 1e6).toFixed(1)} MB), check it against its sha256 on the unit and move it into place`)
       try {
-        await runBatch(shell, [conflict, ...(before as (RunStep | WriteStep)[])], io).catch((err: unknown) => {
-          // A different models/<version> would make the final rename fail after the whole upload: say so first.
+        await runBatch(shell, [conflict, ...plan.upload], io).catch((err: unknown) => {
+          // A different models/<version> would make the final rename fail: say so, before anything is sent.
           if (err instanceof StepFailedError && err.stepId === conflict.id) throw new EdgeError('MODEL_VERSION_CONFLICT', `${model.version} on ${shell.where}`)
           throw err
         })
-        io.log('info', `${upload.title} (${(upload.size / 1e6).toFixed(1)} MB)`)
-        await runPlanStep(shell, upload, io)
-        uploadedBytes = upload.size
-        io.log('info', 'Check the model against its sha256 on the unit, then move it into place')
-        await runBatch(shell, after as (RunStep | WriteStep)[], io)
+        uploadedBytes = model.size
       } catch (err) {
         if (!signal.aborted && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
         throw err

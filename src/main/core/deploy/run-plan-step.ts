@@ -2,8 +2,9 @@
 // becomes DEPLOY_STEP_FAILED naming the step and the first line of its output; the full output goes
 // to the job log.
 import { EdgeError } from '../../../shared/errors'
-import type { PlanStep, RunStep, WriteStep } from '../runtime'
-import { and, cmd, or } from '../ssh/remote-command'
+import type { PlanStep, RunStep, UploadStep, WriteStep } from '../runtime'
+import { and, cmd, or, pipeline, type RemoteCommand } from '../ssh/remote-command'
+import { streamUploadCommand } from '../ssh/stream-upload'
 import type { DeviceShell } from './device-shell'
 
 export interface StepIo {
@@ -48,22 +49,37 @@ export async function runPlanStep(shell: DeviceShell, step: PlanStep, io: StepIo
 // Exit status of the batch when its step k failed (sh -c exits with it); sha256sum and friends use 1-2.
 const BATCH_EXIT_BASE = 100
 
+/** A step as one command of a batch. Content for stdin is piped in by `printf`, leaving stdin to an upload. */
+function batchCommand(s: RunStep | WriteStep | UploadStep): RemoteCommand {
+  const fed = (content: string, argv: string[]) => pipeline(cmd(['printf', '%s', content]), cmd(argv))
+  switch (s.kind) {
+    case 'upload':
+      return streamUploadCommand(s.remote, s.mode)
+    case 'write':
+      return fed(s.content, ['install', '-m', s.mode.toString(8), '/dev/stdin', s.remote])
+    case 'run':
+      return s.stdin === undefined ? cmd(s.argv) : fed(s.stdin, s.argv)
+  }
+}
+
 /**
- * Several command steps in one round trip: `sudo -n -- sh -c '{ a || exit 100; } && { b || exit 101; } ...'`,
+ * Several steps in one round trip: `sudo -n -- sh -c '{ a || exit 100; } && { b || exit 101; } ...'`,
  * built by the quoting module from each step's argv. On a Pi every command costs an SSH channel and
  * a sudo (~0.3 s each under emulation), which on a ten-step upload is more than the checksum itself.
- * The whole batch runs as root when any step needs it (the model plan's steps all may); at most one
- * step may read stdin. A failure names its step, as `runPlanStep` does.
+ * At most one step may be an upload: the file is then the batch's stdin, streamed into `dd` there,
+ * so preparing, sending, checking and moving a model is a single command. The whole batch runs as
+ * root when any step needs it (the model plan's steps all may). A failure names its step, as
+ * `runPlanStep` does.
  */
-export async function runBatch(shell: DeviceShell, steps: readonly (RunStep | WriteStep)[], io: StepIo): Promise<void> {
+export async function runBatch(shell: DeviceShell, steps: readonly (RunStep | WriteStep | UploadStep)[], io: StepIo): Promise<void> {
   if (steps.length === 0) return
-  const argvOf = (s: RunStep | WriteStep) => (s.kind === 'write' ? ['install', '-m', s.mode.toString(8), '/dev/stdin', s.remote] : s.argv)
-  const stdinOf = (s: RunStep | WriteStep) => (s.kind === 'write' ? s.content : s.stdin)
-  const readers = steps.filter((s) => stdinOf(s) !== undefined)
-  if (readers.length > 1) throw new Error(`one batch, one stdin: ${readers.map((s) => s.id).join(', ')}`)
-  const script = and(...steps.map((s, k) => or(cmd(argvOf(s)), cmd(['exit', String(BATCH_EXIT_BASE + k)]))))
-  const stdin = readers[0] ? stdinOf(readers[0]) : undefined
-  const r = await shell.run(['sh', '-c', script.line], { sudo: steps.some((s) => s.kind === 'write' || s.sudo), signal: io.signal, ...(stdin !== undefined ? { stdin } : {}) })
+  const uploads = steps.filter((s) => s.kind === 'upload')
+  if (uploads.length > 1) throw new Error(`one batch, one upload: ${uploads.map((s) => s.id).join(', ')}`)
+  const script = and(...steps.map((s, k) => or(batchCommand(s), cmd(['exit', String(BATCH_EXIT_BASE + k)]))))
+  const argv = ['sh', '-c', script.line]
+  const opts = { sudo: steps.some((s) => s.kind !== 'run' || s.sudo), signal: io.signal }
+  const upload = uploads[0]
+  const r = upload ? await shell.runWithFile(argv, upload.local, { ...opts, onProgress: io.onUploadProgress }) : await shell.run(argv, opts)
   if (r.code === 0) return
   const failed = steps[r.code - BATCH_EXIT_BASE]
   const output = `${r.stderr}${r.stdout}`.trim() || `exit code ${r.code}`

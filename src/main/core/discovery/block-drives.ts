@@ -1,6 +1,8 @@
 // Drives a technician may flash, from `lsblk --json`, with the machine's own disks marked so the
 // Flash page can never offer them. Safety rule: when in doubt, a disk is a system disk.
 
+import { commandJson } from './command-json'
+
 export const LSBLK_COMMAND = [
   'lsblk', '--json', '-b', '-o', 'NAME,PATH,SIZE,MODEL,VENDOR,SERIAL,TRAN,RM,HOTPLUG,TYPE,MOUNTPOINTS,PKNAME'
 ] as const
@@ -98,12 +100,7 @@ function treeFromFlat(nodes: LsblkNode[]): LsblkNode[] {
 }
 
 export function parseLsblkDrives(json: string): BlockDrive[] {
-  let data: unknown
-  try {
-    data = JSON.parse(json)
-  } catch {
-    return []
-  }
+  const data = commandJson(json)
   const devices = (data as { blockdevices?: unknown })?.blockdevices
   if (!Array.isArray(devices)) return []
   const drives: BlockDrive[] = []

@@ -1,6 +1,7 @@
 // Parses `ip -j addr` (iproute2 JSON) as read over a serial console or SSH: which interfaces a
 // unit has, their MACs and addresses, and which address a technician would connect to.
 
+import { commandJson } from './command-json'
 import { normalizeMac } from './mac-address'
 
 export const IP_ADDR_COMMAND = ['ip', '-j', 'addr'] as const
@@ -30,12 +31,7 @@ interface RawLink {
 }
 
 export function parseIpAddrJson(text: string): UnitInterface[] {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return []
-  }
+  const data = commandJson(text)
   if (!Array.isArray(data)) return []
   return (data as RawLink[])
     .filter((l) => typeof l?.ifname === 'string')

@@ -1,6 +1,7 @@
 // Parses the kernel neighbour table (`ip -j neigh` JSON, or /proc/net/arp where iproute2 lacks -j)
 // into entries with Pi MACs marked. Only entries with a usable MAC are returned.
 
+import { commandJson } from './command-json'
 import { isRaspberryPiMac, normalizeMac } from './mac-address'
 
 export interface NeighbourEntry {
@@ -31,12 +32,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
 const UNUSABLE_STATES = new Set(['FAILED', 'INCOMPLETE', 'NOARP'])
 
 export function parseIpNeighJson(text: string): NeighbourEntry[] {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return []
-  }
+  const data = commandJson(text)
   if (!Array.isArray(data)) return []
   const entries: NeighbourEntry[] = []
   for (const raw of data as IpNeighJsonEntry[]) {

@@ -106,10 +106,21 @@ export class JobRunner {
     let seq = 0
     let stepIndex = 0
     let lastEmit = 0
+    let trailing: NodeJS.Timeout | undefined
 
     const publish = (force: boolean) => {
       const t = this.now()
-      if (!force && t - lastEmit < PROGRESS_INTERVAL_MS) return
+      if (!force && t - lastEmit < PROGRESS_INTERVAL_MS) {
+        // Progress that came too soon is sent a little later, not dropped: the last figure before a
+        // quiet spell (an upload's one progress line, then seconds on the wire) must reach the UI.
+        trailing ??= setTimeout(() => {
+          trailing = undefined
+          if (job.finishedAt === null) publish(true)
+        }, PROGRESS_INTERVAL_MS - (t - lastEmit))
+        return
+      }
+      clearTimeout(trailing)
+      trailing = undefined
       lastEmit = t
       this.store.save(job)
       this.events.updated({ ...job })

@@ -15,7 +15,7 @@ export interface RemoteShell {
    */
   reconnect?(opts: { signal?: AbortSignal; timeoutMs: number }): Promise<void>
   close?(): Promise<void>
-  /** Copies a local file to the unit (SFTP, as the login user); the runtime plan's uploads use it. */
+  /** Copies a local file to the unit (as the login user; checked by sha256 afterwards); the runtime plan's uploads use it. */
   upload?(localPath: string, remotePath: string, opts: { mode: number; signal?: AbortSignal }): Promise<void>
 }
 

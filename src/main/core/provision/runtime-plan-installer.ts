@@ -1,7 +1,7 @@
 // The RuntimeInstaller port over the runtime module's install plan (core/runtime): its probe says
 // whether this version is on the unit and intact, the `current` link and the enabled unit say
-// whether it is the one in use; install runs the plan's steps in order, uploads through the shell's
-// SFTP, and removes a half-done upload when a step fails.
+// whether it is the one in use; install runs the plan's steps in order, uploads through the shell
+// (a stream, checked by sha256 next), and removes a half-done upload when a step fails.
 import type { PlanStep, RuntimeInstallPlan } from '../runtime'
 import { deviceLayout, SERVICE_NAME, type DeviceLayout } from '../runtime'
 import type { RemoteShell, RuntimeInstaller } from './remote-shell'

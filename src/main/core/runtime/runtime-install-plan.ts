@@ -1,7 +1,7 @@
 // Installing a runtime bundle on a device, as data. The lead runs `probe` first: exit 0 means this
 // exact runtime is already installed and intact, so `install` is skipped and only `activate` runs.
 //
-// Upload goes to a per-version directory under incoming/ owned by the SSH user (SFTP cannot sudo);
+// Upload goes to a per-version directory under incoming/ owned by the SSH user (uploads run without sudo);
 // after `sha256sum -c` it becomes root's and is renamed into runtime/. A power cut anywhere leaves
 // either the old runtime active or the new one complete: `current` moves only after the rename.
 import path from 'node:path'

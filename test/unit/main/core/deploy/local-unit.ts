@@ -4,6 +4,7 @@
 // ONNX sessions: a model whose bytes contain "BROKEN" fails to load). Failures are injected per
 // command, per upload, or by stopping the service.
 import { execFile } from 'node:child_process'
+import { createReadStream, statSync } from 'node:fs'
 import { copyFile, chmod, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -36,16 +37,18 @@ export interface LocalUnit {
   cleanup(): Promise<void>
 }
 
-function exec(command: string[], stdin: string | undefined): Promise<RunResult> {
+/** Runs a command here; stdin is a string, or a file streamed in (as an upload batch gets it over SSH). */
+function exec(command: string[], stdin: string | { file: string } | undefined): Promise<RunResult> {
   // Node gives a child a socket for stdin, which `install /dev/stdin` cannot open; over SSH it is a
   // pipe, so put one in between.
   const argv = stdin === undefined ? command : ['sh', '-c', 'cat | "$@"', 'sh', ...command]
   return new Promise((resolve) => {
-    const child = execFile(argv[0] as string, argv.slice(1), { encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(argv[0] as string, argv.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 127) : 0, stdout, stderr })
     })
     child.stdin?.on('error', () => undefined)
-    child.stdin?.end(stdin ?? '')
+    if (typeof stdin === 'object') createReadStream(stdin.file).on('error', () => child.stdin?.end()).pipe(child.stdin!)
+    else child.stdin?.end(stdin ?? '')
   })
 }
 
@@ -84,6 +87,18 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
     }
     return script
   }
+  const runHere = async (argv: string[], stdin: string | { file: string } | undefined): Promise<RunResult> => {
+    const batch = argv[0] === 'sh' && argv[1] === '-c' && argv.length === 3
+    const line = batch ? (argv[2] as string) : cmd(argv).line
+    unit.commands.push(line)
+    // This runs on the test machine: a command aimed at the real /opt/edgedock is a test bug.
+    if (line.includes(`${DEVICE_ROOT}/`) || argv.includes(DEVICE_ROOT)) throw new Error(`refusing to touch this machine's ${DEVICE_ROOT}: ${line}`)
+    const script = sabotage(line)
+    if (!batch && script !== line) return { code: 1, stdout: '', stderr: `${argv[0]}: injected failure` }
+    // chown to root needs root; elsewhere the ownership change is all it would do.
+    if (!asRoot) return exec(['sh', '-c', script.replace(/\bchown -R root:root --/g, 'true')], stdin)
+    return exec(batch ? ['sh', '-c', script] : argv, stdin)
+  }
   const unit: LocalUnit = {
     root,
     layout,
@@ -99,17 +114,15 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
     shell: {
       where: 'pi@unit-1',
       user: os.userInfo().username,
-      async run(argv: string[], o: RunOptions = {}) {
-        const batch = argv[0] === 'sh' && argv[1] === '-c' && argv.length === 3
-        const line = batch ? (argv[2] as string) : cmd(argv).line
-        unit.commands.push(line)
-        // This runs on the test machine: a command aimed at the real /opt/edgedock is a test bug.
-        if (line.includes(`${DEVICE_ROOT}/`) || argv.includes(DEVICE_ROOT)) throw new Error(`refusing to touch this machine's ${DEVICE_ROOT}: ${line}`)
-        const script = sabotage(line)
-        if (!batch && script !== line) return { code: 1, stdout: '', stderr: `${argv[0]}: injected failure` }
-        // chown to root needs root; elsewhere the ownership change is all it would do.
-        if (!asRoot) return exec(['sh', '-c', script.replace(/\bchown -R root:root --/g, 'true')], o.stdin)
-        return exec(batch ? ['sh', '-c', script] : argv, o.stdin)
+      run: (argv: string[], o: RunOptions = {}) => runHere(argv, o.stdin),
+      async runWithFile(argv, local, o) {
+        unit.uploads.push(local)
+        if (unit.uploadError) throw unit.uploadError
+        const size = statSync(local).size
+        o.onProgress?.(0, size)
+        const r = await runHere(argv, { file: local })
+        o.onProgress?.(size, size)
+        return r
       },
       async upload(local, remote, o) {
         unit.uploads.push(remote)
@@ -118,7 +131,7 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
         o.onProgress?.(0, 0)
         await copyFile(local, remote)
         await chmod(remote, o.mode)
-        const size = (await import('node:fs')).statSync(remote).size
+        const size = statSync(remote).size
         o.onProgress?.(size, size)
       },
       async inference(req) {

@@ -215,12 +215,13 @@ describe('a failure part-way leaves the unit serving what it served', () => {
     expect(unit.uploads).toEqual([])
   })
 
-  it('when the unit has other contents under that version: MODEL_VERSION_CONFLICT before anything is sent', async () => {
+  it('when the unit has other contents under that version: MODEL_VERSION_CONFLICT before anything is written', async () => {
     await push(model('1'))
-    unit.uploads.length = 0
     const err = await failure(push(model('1', 'other weights')))
     expect(err.code).toBe('MODEL_VERSION_CONFLICT')
-    expect(unit.uploads).toEqual([])
+    // Checked first in the same command as the upload: the unit's own "1" untouched, nothing staged.
+    expect(readFileSync(path.join(unit.layout.modelsDir, '1', 'model.onnx'), 'utf8')).toBe('weights of 1')
+    expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
     expect(await served()).toBe('1')
   })
 })

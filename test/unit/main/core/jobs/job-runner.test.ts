@@ -7,13 +7,13 @@ import { migrate } from '../../../../../src/main/store/migrate'
 import { migrations } from '../../../../../src/main/store/migrations'
 import { createJobsRepo } from '../../../../../src/main/store/jobs-repo'
 
-function setup(clock = { t: 1_000_000 }) {
+function setup(clock = { t: 1_000_000 }, now: () => number = () => clock.t) {
   const db = new Database(':memory:')
   migrate(db, migrations)
   const repo = createJobsRepo(db)
   const updates: Job[] = []
   const logs: JobLogLine[] = []
-  const runner = new JobRunner(repo, { updated: (j) => updates.push(j), log: (l) => logs.push(l) }, () => clock.t)
+  const runner = new JobRunner(repo, { updated: (j) => updates.push(j), log: (l) => logs.push(l) }, now)
   return { db, repo, runner, updates, logs, clock }
 }
 
@@ -37,6 +37,20 @@ describe('JobRunner', () => {
     const detail = repo.detail(job.id)
     expect(detail?.steps).toEqual([expect.objectContaining({ name: 'Send the file', state: 'succeeded' })])
     expect(detail?.log.map((l) => l.text)).toContain('▶ Send the file')
+  })
+
+  it('progress that comes right after a step starts still reaches the UI when nothing follows it for a while', async () => {
+    const { runner, updates } = setup(undefined, Date.now)
+    let release = () => {}
+    const job = runner.start({ kind: 'copy', title: 'Upload a small model', unit: 'bytes' }, async (ctx) => {
+      await ctx.step('Upload', async () => {
+        ctx.progress(60_000, 155_000) // within the throttle window of the step's own update
+        await new Promise<void>((r) => (release = r)) // then seconds on the wire, no news
+      })
+    })
+    await expect.poll(() => updates.some((u) => u.finishedAt === null && u.done === 60_000 && u.total === 155_000), { timeout: 2000 }).toBe(true)
+    release()
+    expect((await runner.wait(job.id)).state).toBe('succeeded')
   })
 
   it('cancel stops the work and records the job as cancelled', async () => {
