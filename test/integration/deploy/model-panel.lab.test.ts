@@ -17,7 +17,7 @@ import { tempDir } from '../../helpers/temp-dir'
 import * as lab from '../../lab'
 import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
 import { run } from '../provision/lab-channel'
-import { digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir } from './deploy-lab'
+import { digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, removeEdgeDock } from './deploy-lab'
 
 const skip = labSkipReason({ full: 1, net: 'ns' })
 if (skip) console.warn(`[lab] model panel suite skipped: ${skip}`)
@@ -86,9 +86,7 @@ describe.skipIf(skip)(`the Model panel on a lab Pi${skip ? ` (skipped: ${skip})`
     if (pi) {
       await lab.shape(pi.name, undefined).catch(() => undefined)
       // Later suites expect a unit as fresh as the lab made it: no EdgeDock, no key of ours.
-      await lab
-        .sshExec(pi.name, [cmd(['sudo', 'sh', '-c', 'systemctl disable --now edgedock-inference 2>/dev/null; rm -rf /opt/edgedock /etc/systemd/system/edgedock-inference.service /home/pi/.ssh/authorized_keys; systemctl daemon-reload']).line])
-        .catch(() => undefined)
+      await removeEdgeDock(pi.name, { keys: true }).catch(() => undefined)
     }
     await releaseLab()
     data.cleanup()

@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../src/main/app/create-app'
 import type { DeviceModelStatus, ModelPushResult } from '../../../src/shared/deploy'
 import type { HistoryEntry, Job } from '../../../src/shared/domain'
-import { cmd } from '../../../src/main/core/ssh/remote-command'
 import { projectRoot } from '../../helpers/run-cli'
 import { tempDir } from '../../helpers/temp-dir'
 import * as lab from '../../lab'
 import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
 import { run } from '../provision/lab-channel'
-import { brokenDigits, digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, startInLab } from './deploy-lab'
+import { brokenDigits, digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, removeEdgeDock, startInLab } from './deploy-lab'
 
 const skip = labSkipReason({ full: 1, net: 'ns' })
 if (skip) console.warn(`[lab] deploy suite skipped: ${skip}`)
@@ -56,14 +55,11 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
     return JSON.parse(r.stdout) as { argmax: number[]; model: { version: string } }
   }
 
-  const removeEdgeDock = () =>
-    lab.sshExec(pi.name, [cmd(['sudo', 'sh', '-c', 'systemctl disable --now edgedock-inference 2>/dev/null; rm -rf /opt/edgedock /etc/systemd/system/edgedock-inference.service; systemctl daemon-reload']).line])
-
   beforeAll(async () => {
     pi = (await useLab({ full: 1, net: 'ns' })).find((u) => u.kind === 'full') as lab.InventoryEntry
     target = `${pi.user}@${pi.ip}${pi.port === 22 ? '' : `:${pi.port}`}`
     // A unit with no EdgeDock on it, whatever an earlier suite or run left (quicker than a reset).
-    const clean = await removeEdgeDock()
+    const clean = await removeEdgeDock(pi.name)
     expect(clean.code, clean.stderr).toBe(0)
     await prepareDataDir(data.dir)
     const imports: [string, string][] = [
@@ -87,7 +83,7 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
   afterAll(async () => {
     if (pi) await lab.shape(pi.name, undefined).catch(() => undefined)
     // Later suites (provisioning) expect a unit without EdgeDock, as a fresh one.
-    if (pi) await removeEdgeDock().catch(() => undefined)
+    if (pi) await removeEdgeDock(pi.name).catch(() => undefined)
     await releaseLab()
     data.cleanup()
     took('whole suite', t0)

@@ -25,7 +25,7 @@ export interface InferenceRequest {
 export interface DeviceShell extends RemoteShell {
   /** user@host:port, for messages. */
   readonly where: string
-  /** The login user (owner of upload directories: uploads run as the login user, without sudo). */
+  /** The login user: owner of the runtime's upload folder, as `upload` runs without sudo (a `runWithFile` batch may use sudo). */
   readonly user: string
   upload(localPath: string, remotePath: string, opts: UploadOptions): Promise<void>
   /** One command with a local file as its stdin (a whole upload batch in one round trip); its exit status is not judged. */

@@ -13,8 +13,7 @@ export interface CommandSession {
   run(command: RemoteCommand, opts: RunOptions): Promise<RunResult>
   reconnect(opts: { signal?: AbortSignal; timeoutMs: number }): Promise<void>
   close(): Promise<void>
-  put?(localPath: string, remotePath: string, opts: { mode?: number; signal?: AbortSignal }): Promise<{ bytes: number }>
-  /** The faster upload; only for files whose sha256 is checked on the unit afterwards (the runtime's are). */
+  /** Only for files whose sha256 is checked on the unit afterwards (the runtime's are). */
   putStream?(localPath: string, remotePath: string, opts: { mode?: number; signal?: AbortSignal }): Promise<{ bytes: number }>
 }
 
@@ -25,7 +24,7 @@ export function sshRemoteShell(session: CommandSession): RemoteShell {
     close: () => session.close()
   }
   // The runtime step is the only upload in a profile, and its plan checks every file's sha256 next.
-  const put = session.putStream?.bind(session) ?? session.put?.bind(session)
+  const put = session.putStream?.bind(session)
   if (put) shell.upload = async (localPath, remotePath, opts) => void (await put(localPath, remotePath, opts))
   return shell
 }

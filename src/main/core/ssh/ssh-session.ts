@@ -1,7 +1,7 @@
 // One SSH connection to one unit (node-ssh over ssh2): keepalive, connect and command timeouts,
-// commands from the quoting module only, SFTP and streamed uploads with byte progress, cancellation that closes the
-// link, and errors in plain words. The host key is checked against its pin inside the key exchange,
-// before any password or key is offered.
+// commands from the quoting module only, SFTP and streamed uploads with byte progress, cancellation
+// that closes the link, and errors in plain words. The host key is checked against its pin inside
+// the key exchange, before any password or key is offered.
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { NodeSSH, type Config } from 'node-ssh'
@@ -188,21 +188,11 @@ export class SshSession {
 
   /**
    * Runs one command with a local file as its stdin (see stream-upload.ts), reporting bytes as the
-   * link takes them. Like `run`, it returns the exit status rather than judging it.
+   * unit writes them. Like `run`, it returns the exit status rather than judging it.
    */
   async runWithFile(command: RemoteCommand | readonly string[], localPath: string, opts: RunOptions & Pick<TransferOptions, 'onProgress'> = {}): Promise<RunResult> {
-    const total = await this.localSize(localPath)
     const base = isRemoteCommand(command) ? command : cmd(command)
-    const line = (opts.sudo ? sudo(base) : base).line
-    let result: StreamResult | undefined
-    await this.transfer(basename(localPath), { ...opts, timeoutMs: opts.timeoutMs ?? 0 }, async () => {
-      const conn = this.ssh.connection
-      if (!conn) throw new EdgeError('SSH_LINK_LOST', this.where)
-      const channel = await new Promise<ClientChannel>((resolve, reject) => conn.exec(line, (err, ch) => (err ? reject(err) : resolve(ch))))
-      result = await streamInto(channel, localPath, total, opts.onProgress)
-    })
-    const r = result as StreamResult
-    return { code: r.code ?? NO_EXIT_STATUS, stdout: r.stdout, stderr: r.stderr }
+    return this.streamFile(opts.sudo ? sudo(base) : base, localPath, await this.localSize(localPath), opts)
   }
 
   /**
@@ -211,9 +201,10 @@ export class SshSession {
    * dropped link, so use it where the file's sha256 is checked on the unit next. The folder must exist.
    */
   async putStream(localPath: string, remotePath: string, opts: TransferOptions = {}): Promise<{ bytes: number }> {
-    const r = await this.runWithFile(streamUploadCommand(remotePath, opts.mode), localPath, opts)
+    const total = await this.localSize(localPath)
+    const r = await this.streamFile(streamUploadCommand(remotePath, opts.mode), localPath, total, opts)
     if (r.code !== 0) throw new EdgeError('SSH_TRANSFER_FAILED', `${remotePath} on ${this.where}: ${r.stderr.trim() || `exit code ${r.code}`}`)
-    return { bytes: await this.localSize(localPath) }
+    return { bytes: total }
   }
 
   /** Downloads a file over SFTP, reporting bytes as they go. */
@@ -410,6 +401,18 @@ export class SshSession {
         throw new EdgeError('SSH_TRANSFER_FAILED', `${localPath} cannot be read here (${err.code ?? err.message})`, { cause: err })
       }
     )
+  }
+
+  private async streamFile(command: RemoteCommand, localPath: string, total: number, opts: TransferOptions): Promise<RunResult> {
+    let result: StreamResult | undefined
+    await this.transfer(basename(localPath), opts, async () => {
+      const conn = this.ssh.connection
+      if (!conn) throw new EdgeError('SSH_LINK_LOST', this.where)
+      const channel = await new Promise<ClientChannel>((resolve, reject) => conn.exec(command.line, (err, ch) => (err ? reject(err) : resolve(ch))))
+      result = await streamInto(channel, localPath, total, opts.onProgress)
+    })
+    const r = result as StreamResult
+    return { code: r.code ?? NO_EXIT_STATUS, stdout: r.stdout, stderr: r.stderr }
   }
 
   private async transfer(remotePath: string, opts: TransferOptions, work: () => Promise<void>): Promise<void> {

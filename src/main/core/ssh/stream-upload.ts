@@ -26,7 +26,8 @@ export function streamUploadCommand(remotePath: string, mode?: number): RemoteCo
 
 // dd's progress and summary lines ("1048576 bytes (1.0 MB, 1.0 MiB) copied, 1.2 s, 874 kB/s", "2+1 records in").
 const DD_PROGRESS = /^(\d+) bytes\b.*copied/
-const DD_NOISE = /^(\d+) bytes\b.*copied|^\d+\+\d+ records (in|out)$/
+const DD_RECORDS = /^\d+\+\d+ records (in|out)$/
+const ddNoise = (line: string) => DD_PROGRESS.test(line) || DD_RECORDS.test(line)
 
 export interface StreamResult {
   code: number | null
@@ -60,13 +61,13 @@ export function streamInto(channel: ClientChannel, localPath: string, total: num
         const line = part.trim()
         const written = line.match(DD_PROGRESS)
         if (written) report(Math.min(Number(written[1]), total))
-        if (!DD_NOISE.test(line)) stderr += part.replace(/\r$/, '\n')
+        if (!ddNoise(line)) stderr += part.replace(/\r$/, '\n')
       }
     })
     channel.on('exit', (c: number | null) => (code = c))
     let readError: Error | null = null
     channel.on('close', () => {
-      if (partial && !DD_NOISE.test(partial.trim())) stderr += partial
+      if (partial && !ddNoise(partial.trim())) stderr += partial
       if (readError && code === null) return reject(readError)
       if (code === 0) report(total)
       resolve({ code, stdout, stderr })
