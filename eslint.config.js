@@ -1,11 +1,12 @@
 // Lint rules that keep the architecture honest (after VS Code's layer rules):
-// - `electron` only in the Electron entry and the preload;
-// - nothing under src/shared imports node or DOM-only code;
+// - the layering of src/ (which folder imports which; electron and node only where they run),
+//   as one table in scripts/lint/layers.js;
 // - child_process only through the modules that own it (remote commands go through one quoting module).
 import js from '@eslint/js'
 import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
+import { layersPlugin } from './scripts/lint/layers.js'
 
 // Modules that own a local child process (each wraps it behind a small interface).
 const CHILD_PROCESS_OWNERS = [
@@ -62,17 +63,16 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' }]
-        }
-      ]
     }
   },
-  // One door for remote commands (DESIGN.md, issue 5): only the SSH layer may touch ssh2/node-ssh,
-  // so only it can reach their exec; child_process only in the modules that own a local process.
-  // This block re-states the electron ban because a later no-restricted-imports replaces an earlier one.
+  // Which folder may import which, and which runtime may import electron or node: one table.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { edgedock: layersPlugin },
+    rules: { 'edgedock/layers': 'error' }
+  },
+  // One door for remote commands: only the SSH layer may touch ssh2/node-ssh, so only it can reach
+  // their exec; child_process only in the modules that own a local process.
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     ignores: [...CHILD_PROCESS_OWNERS, ...SSH_LIBRARY_OWNERS],
@@ -80,11 +80,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' },
-            ...CHILD_PROCESS_BAN,
-            ...SSH_LIBRARY_BAN
-          ]
+          paths: [...CHILD_PROCESS_BAN, ...SSH_LIBRARY_BAN]
         }
       ]
     }
@@ -95,7 +91,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import electron (DESIGN.md).' }, ...SSH_LIBRARY_BAN] }
+        { paths: SSH_LIBRARY_BAN }
       ]
     }
   },
@@ -104,7 +100,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'src/main/core has no electron imports: pass a port in.' }, ...CHILD_PROCESS_BAN] }
+        { paths: CHILD_PROCESS_BAN }
       ]
     }
   },
@@ -113,17 +109,31 @@ export default tseslint.config(
     ignores: ['src/main/core/ssh/**', 'src/main/store/**'],
     rules: { 'no-restricted-syntax': ['error', ...STRING_COMMAND_BANS] }
   },
+  // The CLI is a client of the contract like the UI: calls and events, never the services behind them.
+  {
+    files: ['src/main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...STRING_COMMAND_BANS,
+        {
+          selector: 'MemberExpression[property.name=/^(services|store|handlers|db)$/]',
+          message: 'The CLI goes through the contract (ctx.call and ctx.subscribe), not the services or repositories behind it.'
+        }
+      ]
+    }
+  },
   // Inside the SSH layer only the session module execs; the rest (host-key scan, keys) never does.
   {
     files: ['src/main/core/ssh/**/*.ts'],
-    ignores: ['src/main/core/ssh/ssh-session.ts', 'src/main/core/ssh/remote-command.ts'],
+    ignores: ['src/main/core/ssh/ssh-session.ts', 'src/main/core/ssh/remote-command.ts', 'src/main/core/ssh/ssh-exec.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         ...STRING_COMMAND_BANS,
         {
           selector: "CallExpression[callee.property.name=/^(exec|shell|subsys|sftp)$/]:not([callee.object.regex])",
-          message: 'Only ssh-session.ts opens channels on a unit.'
+          message: 'Only ssh-session.ts opens channels on a unit, through its exec module ssh-exec.ts (SFTP goes through node-ssh in ssh-sftp.ts).'
         }
       ]
     }
@@ -133,31 +143,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' }
   },
   {
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'src/shared is pure TypeScript.' }],
-          patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto'], message: 'src/shared is pure TypeScript: no node modules.' }]
-        }
-      ]
-    }
-  },
-  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
-      'react-hooks/exhaustive-deps': 'warn',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'The renderer talks only to the typed client.' }],
-          patterns: [{ group: ['node:*', '**/main/**'], message: 'The renderer is sandboxed: no node modules, no main-process code.' }]
-        }
-      ]
+      'react-hooks/exhaustive-deps': 'warn'
     }
   }
 )

@@ -13,7 +13,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           // The Pi lab comes up once for every suite that asks for it and goes down once at the end.
-          globalSetup: ['test/lab/global-setup.ts'],
+          globalSetup: ['test/helpers/build-cli-setup.ts', 'test/lab/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 900_000,
@@ -24,6 +24,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/build-cli-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

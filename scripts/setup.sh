@@ -19,4 +19,6 @@ else
   echo "No apt-get here: install these with your package manager for the browser tests and the Pi lab: ${pkgs[*]}"
 fi
 
-npm install --no-audit --no-fund
+# npm 11 refuses onnxruntime-node's install script (allowScripts in package.json); an older npm runs
+# it, and on Linux x64 it would fetch the CUDA providers from NuGet. Its CPU binaries ship in the package.
+ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund

@@ -48,6 +48,8 @@ export const contract = {
       output: deviceSchema
     },
     'devices.remove': { input: z.object({ id: idSchema }).strict(), output: ok },
+    /** One unit from what a technician typed: id, id prefix, name or address; ambiguity is refused. */
+    'devices.resolve': { input: z.object({ ref: z.string().min(1).max(300) }).strict(), output: deviceSchema },
     'devices.rename': { input: z.object({ id: idSchema, name: deviceNameSchema }).strict(), output: deviceSchema },
     'devices.check': {
       input: z.object({ ids: z.array(idSchema).max(1000).optional() }).strict(),
@@ -131,6 +133,8 @@ export const contract = {
       output: z.object({ record: modelRecordSchema, alreadyPresent: z.boolean() })
     },
     'models.inspect': { input: z.object({ ref: modelRefSchema }).strict(), output: inspectionSchema },
+    /** An .onnx file that is not in the library (yet): the same report, nothing stored. */
+    'models.inspectFile': { input: z.object({ file: fileRef }).strict(), output: inspectionSchema },
     'models.remove': { input: z.object({ ref: modelRefSchema }).strict(), output: modelRecordSchema },
     'models.compare': {
       input: z

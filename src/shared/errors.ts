@@ -52,8 +52,12 @@ export const errorMessages = {
     zh: '{detail} 未及时响应。设备可能正在启动或链路较慢，请重试。'
   },
   DB_FROM_FUTURE: {
-    en: 'This history database was written by a newer EdgeDock (schema {detail}). Update EdgeDock; nothing was changed.',
-    zh: '此历史数据库由更新版本的 EdgeDock 写入（架构 {detail}）。请更新 EdgeDock；未做任何更改。'
+    en: 'This database was written by a newer EdgeDock (schema {detail}). Update EdgeDock, or point --data-dir at another folder. Nothing was changed.',
+    zh: '此数据库由更新版本的 EdgeDock 写入（架构 {detail}）。请更新 EdgeDock，或用 --data-dir 指向其他文件夹。未做任何更改。'
+  },
+  DB_NOT_A_DATABASE: {
+    en: '{detail} is not an EdgeDock database (or is damaged). Move it aside and start again; nothing was changed.',
+    zh: '{detail} 不是 EdgeDock 数据库（或已损坏）。请将其移到别处后重新开始；未做任何更改。'
   },
   DB_MIGRATION_CHANGED: {
     en: 'The history database does not match this build of EdgeDock (migration {detail} differs). Nothing was changed; report this build.',

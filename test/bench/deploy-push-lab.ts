@@ -17,6 +17,8 @@ import { prepareDataDir, PW_ENV } from '../integration/deploy/deploy-lab'
 import * as lab from '../lab'
 import { labSkipReason } from '../lab/vitest'
 
+// The model is too large for the repository: by default it is read from the models folder the team
+// keeps next to the checkout; pass a path to use another. Without it the benchmark skips.
 const file = path.resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
 const rounds = Number(process.env.ROUNDS ?? 3)
 const skip = !existsSync(file) ? `${file} is not there (it lives in the team's shared/models folder)` : labSkipReason({ full: 1, net: 'ns' })

@@ -13,6 +13,8 @@ import { createOrtEngine } from '../../src/main/core/models/ort-engine'
 import { inspectWithRuntime } from '../../src/main/core/models/runtime-inspect'
 import { memoryCatalog } from '../unit/main/core/models/memory-catalog'
 
+// The model is too large for the repository: by default it is read from the models folder the team
+// keeps next to the checkout; pass a path to use another. Without it the benchmark skips.
 const file = resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
 const rounds = Number(process.env.ROUNDS ?? 7)
 

@@ -8,7 +8,7 @@ export type UnitKind = 'full' | 'light'
 
 export const PI_USER = 'pi'
 export const PI_PASSWORD = 'raspberry'
-/** SHA-512 crypt of "raspberry" (pre-hashed: chpasswd into a foreign rootfs fails, see LAB.md). */
+/** SHA-512 crypt of "raspberry" (pre-hashed: chpasswd cannot run inside a foreign-architecture rootfs). */
 export const PI_PASSWORD_HASH =
   '$6$edgedocklab00$Pj2ypQyUh57Wt.FK9nygsauhF.wWZIhJ6kCnZDf4ELZhgI9QWXo5fMYxvCeq5qqH69dRvQAxz1Mjh5QJ7wUGk1'
 export const PI_HOSTNAME = 'raspberrypi'

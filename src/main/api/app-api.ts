@@ -1,4 +1,4 @@
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import type { HandlersFor } from './handlers'
 
 export const appApi = (s: Services) =>

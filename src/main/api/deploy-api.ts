@@ -1,5 +1,5 @@
 // Models and the runtime on the device: install the runtime, push, roll back (jobs), read a unit's status.
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import { whoFor } from '../core/deploy/unit-job'
 import type { HandlersFor } from './handlers'
 

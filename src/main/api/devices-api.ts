@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { EdgeError } from '../../shared/errors'
 import { describeBuiltinProfiles } from '../core/provision/profile-info'
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import { modelStatusApi } from './deploy-api'
 import type { HandlersFor } from './handlers'
 
@@ -10,6 +10,7 @@ export const devicesApi = (s: Services) =>
     'devices.list': () => s.devices.list(),
     'devices.add': (input) => s.devices.add(input),
     'devices.remove': ({ id }) => (s.devices.remove(id), { ok: true as const }),
+    'devices.resolve': ({ ref }) => s.devices.resolve(ref),
     'devices.rename': ({ id, name }) => s.devices.rename(id, name),
     'devices.check': ({ ids }) => ({ jobId: s.devices.check(ids) }),
     ...modelStatusApi(s)

@@ -3,7 +3,7 @@
 import { EdgeError } from '../../shared/errors'
 import type { Device } from '../../shared/domain'
 import { parseTarget } from '../../shared/target'
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import { HostKeyChangedError } from '../core/ssh'
 import type { HandlersFor } from './handlers'
 

@@ -1,5 +1,5 @@
 // All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import { appApi, historyApi, settingsApi } from './app-api'
 import { runtimeApi } from './deploy-api'
 import { devicesApi, discoveryApi, provisionApi, usbApi } from './devices-api'

@@ -1,5 +1,5 @@
 import { EdgeError } from '../../shared/errors'
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import type { HandlersFor } from './handlers'
 
 export const jobsApi = (s: Services) =>

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { Services } from '../app/create-app'
+import type { Services } from './services'
 import { deployModelsApi } from './deploy-api'
 import type { HandlersFor } from './handlers'
 import { resolveUserFile } from './user-files'
@@ -22,6 +22,7 @@ export const modelsApi = (s: Services) =>
       return result
     },
     'models.inspect': ({ ref }) => s.models.inspect(ref),
+    'models.inspectFile': ({ file }, ctx) => s.models.inspectFile(resolveUserFile(file, ctx, s.dataDir, ['.onnx'])),
     'models.remove': async ({ ref }) => {
       const r = await s.models.remove(ref)
       s.store.history.add({

@@ -1,7 +1,6 @@
 // Composition root: builds every service from a config. Electron, the station and the CLI all
 // start here, so they share one behaviour and one database.
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Device } from '../../shared/domain'
 import { createHandlers } from '../api'
 import { createDispatch, type Dispatch } from '../api/dispatch'
@@ -26,6 +25,7 @@ import { createProvisionService } from '../core/deploy/provision-service'
 import { createDeployService } from '../core/deploy/deploy-service'
 import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
+import { projectRoot } from './project-root'
 import { watchExternalChanges } from './watch-external-changes'
 
 export interface AppConfig {
@@ -90,7 +90,7 @@ export function createApp(config: AppConfig) {
   const models = new ModelLibrary({ dataDir, catalog: createModelsRepo(db), engine: lazyOrtEngine() })
   // Temp files of an import cut short by a crash or a pulled plug; nothing else depends on this.
   void models.recover().catch((err: unknown) => (config.onInternalError ?? console.error)(err, 'models.recover'))
-  const resourcesDir = config.resourcesDir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources')
+  const resourcesDir = config.resourcesDir ?? path.join(projectRoot(), 'resources')
 
   const deploy = createDeployService({ jobs, ssh, devices, models: models.store, history: store.history, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir) })
   const provision = createProvisionService({ jobs, ssh, devices, events, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir), modelInstaller: deploy.modelInstaller() })
@@ -115,17 +115,3 @@ export function createApp(config: AppConfig) {
   }
 }
 export type EdgeDockApp = ReturnType<typeof createApp>
-export type Services = {
-  dataDir: string
-  resourcesDir: string
-  models: ModelLibrary
-  ssh: EdgeDockApp['services']['ssh']
-  provision: EdgeDockApp['services']['provision']
-  deploy: EdgeDockApp['services']['deploy']
-  discovery: EdgeDockApp['services']['discovery']
-  version: string
-  store: EdgeDockApp['services']['store']
-  events: EventHub
-  jobs: JobRunner
-  devices: EdgeDockApp['services']['devices']
-}

@@ -1,10 +1,14 @@
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract'
-import type { EdgeDockApp } from '../app/create-app'
+import type { EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract'
 
-/** What every CLI command module gets: typed calls through the shared dispatch, and output helpers. */
+export type EventListener = (event: EventName, payload: unknown) => void
+
+/**
+ * What every CLI command module gets: typed calls through the shared dispatch, the contract's
+ * events, and output helpers. Nothing else: the CLI is one more client of the contract.
+ */
 export interface CliContext {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
-  app(): EdgeDockApp
+  subscribe(listener: EventListener): Promise<() => void>
   print(value: unknown, human: () => string): void
   err(text: string): void
   readonly json: boolean

@@ -22,7 +22,7 @@ export function registerConsoleBootstrap(usb: Command, c: CliContext): void {
       const baudRate = Number(o.baud)
       if (!Number.isInteger(baudRate)) throw new EdgeError('INVALID_INPUT', `--baud ${o.baud} is not a number`)
       const { jobId } = await c.call('usb.consoleBootstrap', { path, user: o.user, password, enableSsh: o.enableSsh === true, baudRate })
-      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const job = await followJob(c, jobId, c.json ? null : c.err)
       if (job.state !== 'succeeded') {
         c.print({ error: job.error }, () => `Console bootstrap ${job.state}: ${job.error?.message ?? ''}`)
         process.exitCode = 1

@@ -23,7 +23,7 @@ function passwordFrom(o: Common): string | undefined {
 }
 
 async function finish<R extends { units: { target: string; error: string | null }[] }>(c: CliContext, jobId: string, line: (u: R['units'][number]) => string): Promise<void> {
-  const job: Job = await followJob(c.app(), jobId, c.json ? null : c.err)
+  const job: Job = await followJob(c, jobId, c.json ? null : c.err)
   const result = job.result as R | null
   const units = result?.units ?? []
   // The job's own error repeats a single unit's; it is printed only when no unit line carries it.

@@ -11,7 +11,7 @@ const when = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(
 
 export function registerDeviceCommands(program: Command, c: CliContext): void {
   const devices = program.command('devices').description('the device inventory')
-  const resolve = (ref: string) => c.app().services.devices.resolve(ref)
+  const resolve = (ref: string) => c.call('devices.resolve', { ref })
 
   devices
     .command('add <target>')
@@ -34,7 +34,7 @@ export function registerDeviceCommands(program: Command, c: CliContext): void {
     .command('remove <device>')
     .description('remove a unit (by name, id or address) from the inventory')
     .action(async (ref: string) => {
-      const d = resolve(ref)
+      const d = await resolve(ref)
       await c.call('devices.remove', { id: d.id })
       c.print({ ok: true, id: d.id }, () => `Removed ${d.name}`)
     })
@@ -42,15 +42,15 @@ export function registerDeviceCommands(program: Command, c: CliContext): void {
     .command('rename <device> <name>')
     .description('give a unit a new display name')
     .action(async (ref: string, name: string) => {
-      const d = await c.call('devices.rename', { id: resolve(ref).id, name })
+      const d = await c.call('devices.rename', { id: (await resolve(ref)).id, name })
       c.print(d, () => `Renamed to ${d.name}`)
     })
   devices
     .command('check [device...]')
     .description('check that SSH answers on each unit (all units if none named)')
     .action(async (refs: string[]) => {
-      const { jobId } = await c.call('devices.check', { ids: refs.map((r) => resolve(r).id) })
-      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const { jobId } = await c.call('devices.check', { ids: await Promise.all(refs.map(async (r) => (await resolve(r)).id)) })
+      const job = await followJob(c, jobId, c.json ? null : c.err)
       const list = await c.call('devices.list', {})
       c.print({ job, devices: list }, () => deviceTable(list))
       if (job.state !== 'succeeded') process.exitCode = 1
@@ -78,7 +78,7 @@ export function registerDeviceCommands(program: Command, c: CliContext): void {
     .option('--device <device>', 'only this unit')
     .option('--limit <n>', 'how many entries', '50')
     .action(async (o: { device?: string; limit: string }) => {
-      const deviceId = o.device ? resolve(o.device).id : undefined
+      const deviceId = o.device ? (await resolve(o.device)).id : undefined
       const entries = await c.call('history.query', { deviceId, limit: Number(o.limit) })
       c.print(entries, () =>
         entries.length

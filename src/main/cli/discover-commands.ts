@@ -21,7 +21,7 @@ export function registerDiscoverCommands(program: Command, c: CliContext): void 
       if (o.passwordEnv && !password) throw new EdgeError('INVALID_INPUT', `the environment variable ${o.passwordEnv} is empty`)
       const login = o.login ? { user: o.login, password } : undefined
       const { jobId } = await c.call('discovery.scan', { subnets: o.subnet, timeoutMs: Math.round(Number(o.timeout) * 1000), mdns: o.mdns, login })
-      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const job = await followJob(c, jobId, c.json ? null : c.err)
       if (job.state !== 'succeeded') {
         c.print({ error: job.error }, () => `Discovery ${job.state}: ${job.error?.message ?? ''}`)
         process.exitCode = 1

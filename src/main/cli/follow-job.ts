@@ -1,10 +1,13 @@
 // Renders a job's progress on the terminal (step, percent, rate, ETA) and resolves when it ends.
 // Ctrl-C cancels the job rather than killing the process mid-step, so the job is recorded as cancelled.
-import type { Job, JobLogLine } from '../../shared/domain'
+// It follows the job through the contract (jobs.get, jobs.cancel and the jobs.* events), as the UI does.
+import type { Job, JobLogLine, JobState } from '../../shared/domain'
 import { formatEta, formatRate } from '../../shared/format'
-import type { EdgeDockApp } from '../app/create-app'
+import type { CliContext } from './cli-context'
 
-export async function followJob(app: EdgeDockApp, jobId: string, write: ((s: string) => void) | null): Promise<Job> {
+const ENDED: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted'])
+
+export async function followJob(c: CliContext, jobId: string, write: ((s: string) => void) | null): Promise<Job> {
   const tty = process.stderr.isTTY
   let printed = -1
   const printLine = (l: JobLogLine) => {
@@ -12,22 +15,29 @@ export async function followJob(app: EdgeDockApp, jobId: string, write: ((s: str
     printed = l.seq
     write(`${tty ? '\r\x1b[2K' : ''}${l.text}\n`)
   }
-  const unsubscribe = app.events.subscribe((event, payload) => {
+  let ended: (job: Job) => void = () => {}
+  const done = new Promise<Job>((resolve) => (ended = resolve))
+  const unsubscribe = await c.subscribe((event, payload) => {
     if (event === 'jobs.log') printLine(payload as JobLogLine)
-    else if (event === 'jobs.updated' && write && tty) {
+    else if (event === 'jobs.updated') {
       const j = payload as Job
       if (j.id !== jobId) return
+      if (ENDED.has(j.state)) return ended(j)
+      if (!write || !tty) return
       const pct = j.percent === null ? '' : `${j.percent.toFixed(0)}%`
       const left = j.etaSeconds === null ? '' : `${formatEta(j.etaSeconds)} left`
       write(`\r\x1b[2K${[j.step ?? '', pct, formatRate(j.rate, j.unit), left].filter(Boolean).join('  ')}`)
     }
   })
-  // Lines logged before we subscribed (the job starts at once) come from the store.
-  app.services.store.jobs.detail(jobId)?.log.forEach(printLine)
-  const onSigint = () => app.services.jobs.cancel(jobId)
+  const onSigint = () => void c.call('jobs.cancel', { id: jobId }).catch(() => {})
   process.once('SIGINT', onSigint)
   try {
-    return await app.services.jobs.wait(jobId)
+    // Lines logged before we subscribed (the job starts at once) come from the store; a job that
+    // already ended emits nothing more, so its state is taken from here.
+    const { log, steps: _steps, ...job } = await c.call('jobs.get', { id: jobId })
+    log.forEach(printLine)
+    if (ENDED.has(job.state)) ended(job)
+    return await done
   } finally {
     process.off('SIGINT', onSigint)
     unsubscribe()

@@ -1,9 +1,12 @@
 // `edgedock …`: the same services and the same dispatch as the UI, human output or --json.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { EdgeError } from '../../shared/errors'
 import { directClient } from '../api/dispatch'
-import { createApp, type EdgeDockApp } from '../app/create-app'
+import type { EdgeDockApp } from '../app/create-app'
 import { defaultDataDir } from '../app/data-dir'
+import { projectRoot } from '../app/project-root'
 import type { CliContext } from './cli-context'
 import { registerDeployCommands } from './deploy-commands'
 import { registerDeviceCommands } from './devices-commands'
@@ -24,19 +27,29 @@ export interface CliIo {
 
 const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }
 
+// Read at run time, from the sources or the bundle alike, so it always reports the checked-out version.
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version
+}
+
 export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
-  let app: EdgeDockApp | null = null
+  // The app (database, services, native modules) loads on the first call, not for --help or --version.
+  let opened: Promise<EdgeDockApp> | null = null
+  let ready: EdgeDockApp | null = null
   const program = new Command('edgedock')
     .description('EdgeDock: Raspberry Pis from unboxed to running a quantized model, measured')
+    .version(packageVersion(), '-V, --version', 'print the EdgeDock version')
     .option('--data-dir <dir>', 'where EdgeDock keeps its history', defaultDataDir())
     .option('--json', 'machine-readable output')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
   const globals = () => program.opts<Globals>()
 
+  const app = () =>
+    (opened ??= import('../app/create-app').then(({ createApp }) => (ready = createApp({ dataDir: globals().dataDir }))))
   const ctx: CliContext = {
-    app: () => (app ??= createApp({ dataDir: globals().dataDir })),
-    call: (method, input) => directClient(ctx.app().dispatch)(method, input),
+    call: async (method, input) => directClient((await app()).dispatch)(method, input),
+    subscribe: async (listener) => (await app()).events.subscribe(listener),
     print: (value, human) => io.out(`${globals().json ? JSON.stringify(value, null, 2) : human()}\n`),
     err: io.err,
     get json() {
@@ -61,6 +74,6 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     }
     throw err
   } finally {
-    ;(app as EdgeDockApp | null)?.close()
+    ;(ready as EdgeDockApp | null)?.close()
   }
 }

@@ -52,7 +52,7 @@ export function registerModelCommands(program: Command, c: CliContext): void {
     .description('inputs, outputs, ops, weights and precision of a library model (name@version, sha256) or an .onnx file')
     .action(async (ref: string) => {
       const isFile = ref.endsWith('.onnx') && existsSync(ref)
-      const r: InspectionDto = isFile ? await c.app().services.models.inspectFile(path.resolve(ref)) : await c.call('models.inspect', { ref })
+      const r: InspectionDto = isFile ? await c.call('models.inspectFile', { file: { path: path.resolve(ref) } }) : await c.call('models.inspect', { ref })
       c.print(r, () => formatInspection(r))
     })
 
@@ -64,7 +64,7 @@ export function registerModelCommands(program: Command, c: CliContext): void {
     .action(async (a: string, b: string, o: { samples?: string; limit?: string }) => {
       const samples = o.samples ? { path: path.resolve(o.samples) } : { builtin: 'digits-100' as const }
       const { jobId } = await c.call('models.compare', { a, b, samples, limit: o.limit ? Number(o.limit) : undefined })
-      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const job = await followJob(c, jobId, c.json ? null : c.err)
       if (job.state !== 'succeeded') {
         c.print({ job }, () => `Compare ${job.state}: ${job.error?.message ?? ''}`)
         process.exitCode = 1

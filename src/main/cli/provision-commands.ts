@@ -54,7 +54,7 @@ export function registerProvisionCommands(program: Command, c: CliContext): void
         password,
         identity
       })
-      const job = await followJob(c.app(), jobId, c.json ? null : c.err)
+      const job = await followJob(c, jobId, c.json ? null : c.err)
       const result = job.result as FleetResult | null
       if (result) c.print(result, () => formatFleetResult(result))
       else c.print({ job }, () => `Provisioning ${job.state}: ${job.error?.message ?? ''}`)

@@ -2,6 +2,8 @@
 // sets an HttpOnly, SameSite=Strict cookie for the assets and the WebSocket that follow.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { isIP } from 'node:net'
+import { networkInterfaces } from 'node:os'
 
 export const COOKIE = 'edgedock_token'
 
@@ -34,4 +36,24 @@ export function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false
   }
+}
+
+const hostPort = (address: string, port: number) => `${isIP(address) === 6 ? `[${address}]` : address}:${port}`
+
+/**
+ * The Host headers the station answers to. A page on another name that resolves here (DNS
+ * rebinding) sends its own name, so it is refused even though its Origin matches its Host.
+ */
+export function servedHosts(listenHost: string, port: number): Set<string> {
+  const names = ['127.0.0.1', 'localhost', '::1', listenHost]
+  // Listening on every interface: the box's own addresses are how the bench reaches it.
+  if (listenHost === '0.0.0.0' || listenHost === '::') {
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.push(i.address.split('%')[0] ?? '')
+  }
+  return new Set(names.filter(Boolean).map((n) => hostPort(n, port).toLowerCase()))
+}
+
+export function hostAllowed(req: IncomingMessage, allowed: Set<string>): boolean {
+  const host = req.headers.host
+  return !!host && allowed.has(host.toLowerCase())
 }

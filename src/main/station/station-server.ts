@@ -7,11 +7,15 @@ import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { isEventName } from '../../shared/contract'
 import type { EdgeDockApp } from '../app/create-app'
-import { COOKIE, newToken, sameOrigin, sameToken, tokenFrom } from './auth'
+import { EdgeError, serializeError } from '../../shared/errors'
+import { COOKIE, hostAllowed, newToken, sameOrigin, sameToken, servedHosts, tokenFrom } from './auth'
 import { CSP } from './csp'
 import { receiveUpload } from '../api/user-files'
 
 const MAX_UPLOAD_BYTES = 2 * 1024 ** 3
+// Contract calls are small JSON; anything large (a model, a sample set) goes through POST /upload
+// and the call names the upload id. A bigger frame closes that socket with 1009, nothing more.
+export const MAX_FRAME_BYTES = 1 << 20
 
 export interface StationOptions {
   app: Pick<EdgeDockApp, 'dispatch' | 'events'> & { services: { dataDir: string } }
@@ -44,12 +48,19 @@ export async function startStation(opts: StationOptions): Promise<Station> {
   const token = opts.token ?? newToken()
   const root = path.resolve(opts.rendererDir)
 
+  // Filled once the port is known; a request naming another host (DNS rebinding) is refused.
+  let allowedHosts = new Set<string>()
   const server = http.createServer((req, res) => {
     const { query, cookie } = tokenFrom(req)
     const base = {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store'
+    }
+    if (!hostAllowed(req, allowedHosts)) {
+      res.writeHead(403, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('403: open the station by the address it printed.\n')
+      return
     }
     if (!sameToken(query, token) && !sameToken(cookie, token)) {
       res.writeHead(401, { ...base, 'Content-Type': 'text/plain; charset=utf-8' })
@@ -110,11 +121,20 @@ export async function startStation(opts: StationOptions): Promise<Station> {
     else createReadStream(file).pipe(res)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  // A failing socket is that client's problem; it must never take the station down.
+  wss.on('error', () => {})
+  server.on('clientError', (_err, socket) => socket.destroy())
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy())
     const { query, cookie } = tokenFrom(req)
-    const url = new URL(req.url ?? '/', 'http://x')
-    if (url.pathname !== '/ws' || !sameOrigin(req) || !(sameToken(cookie, token) || sameToken(query, token))) {
+    let pathname = ''
+    try {
+      pathname = new URL(req.url ?? '/', 'http://x').pathname
+    } catch {
+      // An unparsable URL is simply not /ws.
+    }
+    if (pathname !== '/ws' || !hostAllowed(req, allowedHosts) || !sameOrigin(req) || !(sameToken(cookie, token) || sameToken(query, token))) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       return
     }
@@ -126,6 +146,7 @@ export async function startStation(opts: StationOptions): Promise<Station> {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve())
   })
   const addr = server.address() as AddressInfo
+  allowedHosts = servedHosts(opts.host ?? '127.0.0.1', addr.port)
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
   return {
     url: `http://${hostForUrl}:${addr.port}/?token=${token}`,
@@ -149,20 +170,35 @@ function statSafe(file: string) {
   }
 }
 
-// Messages: {id, method, input} -> {id, result}; events are pushed as {event, payload}.
+// Messages: {id, method, input} -> {id, result}; events are pushed as {event, payload}. A frame
+// that is not such an object gets {id, result: {ok: false, error}} like any refused call.
 function serveSocket(ws: WebSocket, app: Pick<EdgeDockApp, 'dispatch' | 'events'>): void {
   const unsubscribe = app.events.subscribe((event, payload) => {
     if (ws.readyState === ws.OPEN && isEventName(event)) ws.send(JSON.stringify({ event, payload }))
   })
   ws.on('close', unsubscribe)
-  ws.on('message', async (data) => {
-    let msg: { id?: unknown; method?: unknown; input?: unknown }
+  // Oversized frames and invalid UTF-8 arrive here after ws has closed with 1009 / 1007.
+  ws.on('error', () => {})
+  const reply = (id: unknown, result: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }))
+  }
+  const refuse = (id: unknown, detail: string) =>
+    reply(id ?? null, { ok: false, error: serializeError(new EdgeError('INVALID_INPUT', detail)) })
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return refuse(null, 'send text frames holding a JSON object {id, method, input}')
+    let msg: unknown
     try {
-      msg = JSON.parse(String(data)) as typeof msg
+      msg = JSON.parse(String(data))
     } catch {
-      return ws.close(1003, 'not JSON')
+      return refuse(null, 'the message is not JSON; send a JSON object {id, method, input}')
     }
-    const result = await app.dispatch(msg.method, msg.input, { transport: 'station' })
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }))
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      return refuse(null, 'the message must be a JSON object {id, method, input}')
+    }
+    const { id, method, input } = msg as { id?: unknown; method?: unknown; input?: unknown }
+    app.dispatch(method, input, { transport: 'station' }).then(
+      (result) => reply(id, result),
+      () => reply(id, { ok: false, error: serializeError(new EdgeError('INTERNAL', String(method).slice(0, 80))) })
+    )
   })
 }

@@ -25,14 +25,30 @@ export function sessionRunner(session: SshSession): CommandRunner {
 
 export async function loginObservations(ssh: SshService, ips: string[], login: LoginCredentials, ctx: JobContext, now: () => number): Promise<Observation[]> {
   const out: Observation[] = []
-  await mapLimit(ips, 8, async (ip) => {
+  const units = unitSignals(ctx.signal)
+  try {
+    await mapLimit(ips, LOGIN_CONCURRENCY, async (ip) => {
+      const unit = units.open()
+      try {
+        await readUnit(ip, unit.signal)
+      } finally {
+        unit.done()
+      }
+    })
+  } finally {
+    units.close()
+  }
+  return out
+
+  async function readUnit(ip: string, signal: AbortSignal): Promise<void> {
     let session: SshSession | null = null
     try {
       session = await ssh.open({ host: ip, port: 22, username: login.user }, login.password ? { password: login.password } : null, {
         ...jobSshOptions(ctx),
+        signal,
         connectTimeoutMs: 10_000
       })
-      const facts = await collectDeviceFacts(sessionRunner(session), ctx.signal)
+      const facts = await collectDeviceFacts(sessionRunner(session), signal)
       out.push({
         source: 'login',
         at: now(),
@@ -51,6 +67,29 @@ export async function loginObservations(ssh: SshService, ips: string[], login: L
     } finally {
       await session?.close()
     }
-  })
-  return out
+  }
+}
+
+const LOGIN_CONCURRENCY = 8
+
+/**
+ * Every session and every command in flight listens for cancellation. Hung directly on the job's
+ * signal that is dozens of listeners (Node warns past ten); instead the job's signal gets one, and
+ * each unit's session and commands listen on a signal of that unit's own, dropped when it is done.
+ */
+function unitSignals(parent: AbortSignal): { open(): { signal: AbortSignal; done(): void }; close(): void } {
+  const live = new Set<AbortController>()
+  const onAbort = (): void => {
+    for (const c of live) c.abort(parent.reason)
+  }
+  parent.addEventListener('abort', onAbort, { once: true })
+  return {
+    open() {
+      const c = new AbortController()
+      if (parent.aborted) c.abort(parent.reason)
+      live.add(c)
+      return { signal: c.signal, done: () => void live.delete(c) }
+    },
+    close: () => parent.removeEventListener('abort', onAbort)
+  }
 }

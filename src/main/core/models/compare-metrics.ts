@@ -34,7 +34,7 @@ export interface OutputError {
   meanAbs: number
   /** Per sample max|a - b| / max|a| (model A is the reference), then the largest over samples.
    *  Relative to the sample's largest output, not element by element: logits near zero would
-   *  otherwise blow it up, and models whose outputs are all tiny (MODELS.md: MobileNet, ~1e-9)
+   *  otherwise blow it up, and models whose outputs are all tiny (a MobileNet export gives ~1e-9)
    *  still compare. */
   maxRel: number
   meanRel: number

@@ -17,5 +17,5 @@ export const NODE_PACKAGES: Record<RuntimeArch, { name: string; integrity: strin
   },
 }
 
-/** onnxruntime-node as installed in node_modules (1.21.0 crashes on the Pi 4: see issue 6). */
+/** onnxruntime-node as installed in node_modules (1.21.0 crashes on the Pi 4, so it is not a fallback). */
 export const ORT_VERSION = '1.30.0'

@@ -37,7 +37,7 @@ export interface StreamResult {
 }
 
 /**
- * Feeds `localPath` (of `total` bytes) into a command's channel (opened by ssh-session.ts) and
+ * Feeds `localPath` (of `total` bytes) into a command's channel (opened by ssh-exec.ts) and
  * resolves with how the command ended, once the channel closed. Progress comes from dd on the unit;
  * `total` is reported when the command succeeds. A command that exits before reading everything
  * (a failed check ahead of the write) ends the stream early: that is its result, not an error.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { usbApi } from '../../../../src/main/api/devices-api'
-import type { Services } from '../../../../src/main/app/create-app'
+import type { Services } from '../../../../src/main/api/services'
 
 // A station is a browser away from the bench box: the console bootstrap there opens listed serial
 // ports only, never a path typed in (the box's own /dev/tty1 or someone's pty).

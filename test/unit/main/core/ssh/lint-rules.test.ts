@@ -1,4 +1,4 @@
-// The lint rule that keeps string-built remote commands out (DESIGN.md: "a lint rule keeps it so"),
+// The lint rule that keeps string-built remote commands out (the quoting module is the only way to build one),
 // checked against the project's own eslint.config.js with snippets placed where they would live.
 import { ESLint } from 'eslint'
 import { beforeAll, describe, expect, it } from 'vitest'

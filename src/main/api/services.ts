@@ -1,0 +1,37 @@
+// What the handlers are given: the services core/ builds and the repositories store/ exposes.
+// Written from their own exported types so that api/ never depends on the composition root
+// (app/ builds a value of this shape; api/ only describes what it needs).
+import type { DeployService } from '../core/deploy/deploy-service'
+import type { ProvisionService } from '../core/deploy/provision-service'
+import type { DeviceService } from '../core/devices/device-service'
+import type { DiscoveryService } from '../core/devices/discovery-service'
+import type { EventHub } from '../core/event-hub'
+import type { JobRunner } from '../core/jobs/job-runner'
+import type { ModelLibrary } from '../core/models/model-library'
+import type { SshService } from '../core/ssh'
+import type { DevicesRepo } from '../store/devices-repo'
+import type { HistoryRepo } from '../store/history-repo'
+import type { HostKeysRepo } from '../store/host-keys-repo'
+import type { createJobsRepo } from '../store/jobs-repo'
+import type { SettingsRepo } from '../store/settings-repo'
+
+export interface Services {
+  dataDir: string
+  resourcesDir: string
+  version: string
+  models: ModelLibrary
+  ssh: SshService
+  provision: ProvisionService
+  deploy: DeployService
+  discovery: DiscoveryService
+  devices: DeviceService
+  events: EventHub
+  jobs: JobRunner
+  store: {
+    devices: DevicesRepo
+    hostKeys: HostKeysRepo
+    jobs: ReturnType<typeof createJobsRepo>
+    settings: SettingsRepo
+    history: HistoryRepo
+  }
+}
