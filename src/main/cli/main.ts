@@ -33,12 +33,18 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
+  // Only as the whole command line: `models import … --version 3` names a model version, and
+  // commander's own version flag would swallow it anywhere on the line.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`${packageVersion()}\n`)
+    return 0
+  }
   // The app (database, services, native modules) loads on the first call, not for --help or --version.
   let opened: Promise<EdgeDockApp> | null = null
   let ready: EdgeDockApp | null = null
   const program = new Command('edgedock')
     .description('EdgeDock: Raspberry Pis from unboxed to running a quantized model, measured')
-    .version(packageVersion(), '-V, --version', 'print the EdgeDock version')
+    .addHelpText('after', '\nedgedock --version prints the EdgeDock version.')
     .option('--data-dir <dir>', 'where EdgeDock keeps its history', defaultDataDir())
     .option('--json', 'machine-readable output')
     .exitOverride()
