@@ -1,4 +1,4 @@
-// `edgedock devices …`, `edgedock jobs`, `edgedock history`
+// `edgedock devices …`
 import type { Command } from 'commander'
 import type { Device } from '../../shared/domain'
 import { EdgeError } from '../../shared/errors'
@@ -6,8 +6,6 @@ import { parseTarget } from '../../shared/target'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 import { ago, table } from './format'
-
-const when = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19)
 
 export function registerDeviceCommands(program: Command, c: CliContext): void {
   const devices = program.command('devices').description('the device inventory')
@@ -54,40 +52,6 @@ export function registerDeviceCommands(program: Command, c: CliContext): void {
       const list = await c.call('devices.list', {})
       c.print({ job, devices: list }, () => deviceTable(list))
       if (job.state !== 'succeeded') process.exitCode = 1
-    })
-
-  program
-    .command('jobs')
-    .description('recent jobs and how they ended')
-    .option('--limit <n>', 'how many jobs', '20')
-    .action(async (o: { limit: string }) => {
-      const list = await c.call('jobs.list', { limit: Number(o.limit) })
-      c.print(list, () =>
-        list.length
-          ? table(
-              list.map((j) => ({ started: when(j.createdAt), job: j.title, state: j.state, error: j.error?.message ?? '' })),
-              ['started', 'job', 'state', 'error']
-            )
-          : 'No jobs yet.'
-      )
-    })
-
-  program
-    .command('history')
-    .description('what was done to which unit, newest first')
-    .option('--device <device>', 'only this unit')
-    .option('--limit <n>', 'how many entries', '50')
-    .action(async (o: { device?: string; limit: string }) => {
-      const deviceId = o.device ? (await resolve(o.device)).id : undefined
-      const entries = await c.call('history.query', { deviceId, limit: Number(o.limit) })
-      c.print(entries, () =>
-        entries.length
-          ? table(
-              entries.map((e) => ({ when: when(e.ts), device: e.deviceName ?? '', what: e.kind, outcome: e.outcome, summary: e.summary })),
-              ['when', 'device', 'what', 'outcome', 'summary']
-            )
-          : 'No history yet.'
-      )
     })
 }
 

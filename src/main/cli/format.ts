@@ -14,3 +14,6 @@ export function ago(ts: number | null, now = Date.now()): string {
   if (s < 86400) return `${Math.round(s / 3600)}h ago`
   return new Date(ts).toISOString().slice(0, 16).replace('T', ' ')
 }
+
+/** A timestamp as local-free UTC "YYYY-MM-DD HH:MM:SS", the same on every machine. */
+export const when = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 19)

@@ -12,6 +12,7 @@ import { registerDeployCommands } from './deploy-commands'
 import { registerDeviceCommands } from './devices-commands'
 import { registerDiscoverCommands } from './discover-commands'
 import { registerHostKeyCommands } from './host-key-commands'
+import { registerJobCommands } from './jobs-commands'
 import { registerModelCommands } from './models-commands'
 import { registerProvisionCommands } from './provision-commands'
 
@@ -68,6 +69,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   registerProvisionCommands(program, ctx)
   registerDeployCommands(program, ctx)
   registerHostKeyCommands(program, ctx)
+  registerJobCommands(program, ctx)
 
   try {
     await program.parseAsync(argv, { from: 'user' })
