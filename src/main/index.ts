@@ -72,6 +72,7 @@ void app.whenReady().then(() => {
   const dataDir = process.env.EDGEDOCK_DATA_DIR ?? defaultDataDir()
   edgedock = createApp({
     dataDir,
+    frontEnd: 'desktop',
     // The private key is sealed by the OS keychain where there is one (a 0600 key file otherwise).
     secretBox: desktopSecretBox(safeStorage, () => fileSecretBox(path.join(dataDir, 'ssh', 'secret.key'))),
     nativeBinding: electronNativeBinding(app.getAppPath(), process.versions.electron ?? ''),

@@ -51,13 +51,37 @@ export const serializedErrorSchema = z.object({
   detail: z.string()
 })
 
+/** Text made outside the UI (a job's title, a step's name or detail) as a catalogue key and its
+ * parameters, so each UI words it in its own language; see shared/texts. */
+export const textSchema = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()]))
+})
+export type Text = z.infer<typeof textSchema>
+
+/** The process that runs a job: shown as "station", "desktop" or "cli pid N". */
+export const jobOwnerSchema = z.object({
+  label: z.enum(['station', 'desktop', 'cli']),
+  host: z.string(),
+  pid: z.number().int(),
+  /** False when this process has found the owner gone (a dead pid or a stale heartbeat). */
+  alive: z.boolean()
+})
+export type JobOwner = z.infer<typeof jobOwnerSchema>
+
 export const jobSchema = z.object({
   id: idSchema,
   kind: z.string(),
   title: z.string(),
+  /** The title as a text code, when the job was started with one; `title` is its English wording. */
+  titleText: textSchema.nullable(),
   deviceId: z.string().nullable(),
   state: jobStateSchema,
   step: z.string().nullable(),
+  stepText: textSchema.nullable(),
+  owner: jobOwnerSchema.nullable(),
+  /** When another process asked the owner to cancel; the owner acts on it within a second. */
+  cancelRequestedAt: z.number().nullable(),
   percent: z.number().nullable(),
   done: z.number(),
   total: z.number().nullable(),
@@ -76,6 +100,7 @@ export type Job = z.infer<typeof jobSchema>
 export const jobStepSchema = z.object({
   index: z.number().int(),
   name: z.string(),
+  text: textSchema.nullable(),
   state: jobStateSchema,
   startedAt: z.number(),
   finishedAt: z.number().nullable()

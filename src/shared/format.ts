@@ -17,3 +17,8 @@ export function formatEta(seconds: number | null): string {
   if (seconds < 60) return `${Math.ceil(seconds)}s`
   return `${Math.floor(seconds / 60)}m ${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`
 }
+
+/** Who runs a job, as the Jobs list and `edgedock jobs` show it: "station (pid 812)", "cli pid 4410". */
+export function describeOwner(owner: { label: 'station' | 'desktop' | 'cli'; pid: number }): string {
+  return owner.label === 'cli' ? `cli pid ${owner.pid}` : `${owner.label} (pid ${owner.pid})`
+}

@@ -8,6 +8,7 @@ import type { Handlers } from '../api/handlers'
 import { createDeviceService } from '../core/devices/device-service'
 import { EventHub } from '../core/event-hub'
 import { JobRunner } from '../core/jobs/job-runner'
+import { currentOwner, ownerAlive, type FrontEnd } from '../core/jobs/job-owner'
 import { probeSsh } from '../core/net/probe-ssh'
 import { createDevicesRepo } from '../store/devices-repo'
 import { createHistoryRepo } from '../store/history-repo'
@@ -37,6 +38,8 @@ export interface AppConfig {
   resourcesDir?: string
   /** Where EdgeDock's SSH private key is sealed: Electron safeStorage on the desktop, a 0600 key file otherwise. */
   secretBox?: SecretBox
+  /** Which front end this process is, recorded as the owner of the jobs it runs (the CLI when not said). */
+  frontEnd?: FrontEnd
   /** Follow USB hotplug (desktop and station; the CLI scans once when asked). */
   watchUsb?: boolean
   /** Poll the database for writes by other processes (CLI, a second station) and re-emit. */
@@ -47,10 +50,11 @@ export interface AppConfig {
 export function createApp(config: AppConfig) {
   const dataDir = ensureDataDir(config.dataDir)
   const db = openDatabase(path.join(dataDir, 'edgedock.db'), { nativeBinding: config.nativeBinding })
+  const owner = currentOwner(config.frontEnd ?? 'cli')
   const store = {
     devices: createDevicesRepo(db),
     hostKeys: createHostKeysRepo(db),
-    jobs: createJobsRepo(db),
+    jobs: createJobsRepo(db, (o, heartbeatAt) => ownerAlive(o, heartbeatAt, Date.now(), owner)),
     settings: createSettingsRepo(db),
     history: createHistoryRepo(db)
   }
@@ -67,7 +71,7 @@ export function createApp(config: AppConfig) {
         summary: job.error ? `${job.title}: ${job.error.message}` : job.title,
         outcome: job.state === 'succeeded' ? 'ok' : job.state === 'cancelled' ? 'cancelled' : 'failed'
       })
-  })
+  }, { owner })
   jobs.recoverInterrupted()
   const devices = createDeviceService({ devices: store.devices, history: store.history, jobs, events, probe: probeSsh })
   const ssh = createSshService({ dataDir, hostKeys: store.hostKeys, history: store.history, secretBox: config.secretBox })
@@ -110,6 +114,7 @@ export function createApp(config: AppConfig) {
     close() {
       stopWatching()
       usbWatcher?.stop()
+      jobs.close()
       db.close()
     }
   }

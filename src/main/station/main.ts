@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<void> {
   const port = Number(opts.port)
   let app: ReturnType<typeof createApp>
   try {
-    app = createApp({ dataDir: opts.dataDir, watchExternal: true, watchUsb: true })
+    app = createApp({ dataDir: opts.dataDir, frontEnd: 'station', watchExternal: true, watchUsb: true })
   } catch (err) {
     fail(`Cannot use the data folder ${opts.dataDir}: ${(err as Error).message.split('\n')[0]} Pass another --data-dir.`)
   }

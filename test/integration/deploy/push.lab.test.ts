@@ -1,4 +1,4 @@
-// Issue 6 "done when", on a lab Pi with no route to the internet, through the real CLI run inside
+// Models on a lab Pi with no route to the internet, through the real CLI run inside
 // the lab's namespace: push the digits model (runtime installed on the way) and infer; a second push
 // sends nothing; a model ONNX Runtime refuses is rolled back by itself; power cut at several points
 // of a push never leaves the service serving a broken model, and the next push succeeds.

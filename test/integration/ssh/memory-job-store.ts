@@ -14,6 +14,10 @@ export function memoryJobStore(): JobStore & { lines: JobLogLine[]; jobs: Map<st
     addStep: () => {},
     finishStep: () => {},
     appendLog: (line) => void lines.push(line),
-    markInterrupted: () => 0
+    live: () => [],
+    markInterrupted: () => 0,
+    heartbeat: () => {},
+    requestCancel: () => false,
+    cancelRequests: () => []
   }
 }

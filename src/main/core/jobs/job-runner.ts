@@ -2,8 +2,10 @@
 // can be cancelled through its AbortSignal, and is persisted with its steps and log as it goes, so a
 // crash or a pulled cable leaves a record that says "interrupted" rather than nothing.
 import { randomUUID } from 'node:crypto'
-import type { Job, JobLogLine, JobState } from '../../../shared/domain'
+import type { Job, JobLogLine, JobState, Text } from '../../../shared/domain'
 import { EdgeError, serializeError, type SerializedError } from '../../../shared/errors'
+import { formatText } from '../../../shared/texts'
+import { currentOwner, HEARTBEAT_MS, ownerAlive, type OwnerRecord } from './job-owner'
 import type { JobStore } from './job-store'
 import { RateMeter } from './rate-meter'
 
@@ -11,7 +13,7 @@ export interface JobContext {
   readonly jobId: string
   readonly signal: AbortSignal
   /** Runs one named step; the job shows it as current and records how it ended. */
-  step<T>(name: string, fn: () => Promise<T>): Promise<T>
+  step<T>(name: string | Text, fn: () => Promise<T>): Promise<T>
   progress(done: number, total?: number | null): void
   log(level: JobLogLine['level'], text: string): void
   /** Registers a value (password, token) that must never appear in the job's log. */
@@ -22,7 +24,8 @@ export interface JobContext {
 
 export interface JobSpec {
   kind: string
-  title: string
+  /** A text code lets each UI word the title in its language; a plain string is shown as it is. */
+  title: string | Text
   deviceId?: string | null
   unit?: Job['unit']
 }
@@ -34,29 +37,78 @@ export interface JobEvents {
 }
 
 const PROGRESS_INTERVAL_MS = 250
+/** Dead owners are looked for this often while the process runs (and once at start-up). */
+const RECOVER_EVERY_BEATS = 20
+
+const english = (t: string | Text) => (typeof t === 'string' ? t : formatText(t, 'en'))
+const asText = (t: string | Text) => (typeof t === 'string' ? null : t)
 
 export class JobRunner {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<Job> }>()
+  private beat: NodeJS.Timeout | undefined
+  private beats = 0
 
   constructor(
     private readonly store: JobStore,
     private readonly events: JobEvents,
-    private readonly now: () => number = Date.now
-  ) {}
+    options: { owner?: OwnerRecord; now?: () => number } = {}
+  ) {
+    this.owner = options.owner ?? currentOwner('cli')
+    this.now = options.now ?? Date.now
+  }
+  /** This process, as recorded on the jobs it starts. */
+  private readonly owner: OwnerRecord
+  private readonly now: () => number
 
-  /** Called once at start-up: whatever was running when the app stopped is now "interrupted". */
+  /**
+   * Marks "interrupted" the queued or running jobs whose owner is gone (a dead pid, a reused pid,
+   * a stale heartbeat). Jobs of live processes (a station pushing while the CLI lists) are left alone.
+   */
   recoverInterrupted(): number {
-    return this.store.markInterrupted(this.now(), serializeError(new EdgeError('JOB_INTERRUPTED')))
+    const now = this.now()
+    const gone = this.store
+      .live()
+      .filter((j) => !this.running.has(j.id) && !ownerAlive(j.owner, j.heartbeatAt, now, this.owner))
+      .map((j) => j.id)
+    if (gone.length === 0) return 0
+    const n = this.store.markInterrupted(gone, now, serializeError(new EdgeError('JOB_INTERRUPTED')))
+    for (const id of gone) {
+      const job = this.store.get(id)
+      if (job) this.events.updated(job)
+    }
+    return n
+  }
+
+  /** Stops the heartbeat; jobs still running here will be found interrupted by the next process. */
+  close(): void {
+    clearInterval(this.beat)
+    this.beat = undefined
+  }
+
+  // While this process runs jobs: refresh their heartbeat, act on cancel requests left by other
+  // processes, and now and then look for jobs whose owner died.
+  private tick(): void {
+    if (this.running.size === 0) {
+      this.close()
+      return
+    }
+    this.store.heartbeat(this.owner.instance, this.now())
+    for (const id of this.store.cancelRequests(this.owner.instance)) this.running.get(id)?.abort.abort(new EdgeError('JOB_CANCELLED'))
+    if (++this.beats % RECOVER_EVERY_BEATS === 0) this.recoverInterrupted()
   }
 
   start(spec: JobSpec, work: (ctx: JobContext) => Promise<void>): Job {
     const job: Job = {
       id: randomUUID(),
       kind: spec.kind,
-      title: spec.title,
+      title: english(spec.title),
+      titleText: asText(spec.title),
       deviceId: spec.deviceId ?? null,
       state: 'running',
       step: null,
+      stepText: null,
+      owner: { label: this.owner.label, host: this.owner.host, pid: this.owner.pid, alive: true },
+      cancelRequestedAt: null,
       percent: null,
       done: 0,
       total: null,
@@ -69,18 +121,28 @@ export class JobRunner {
       startedAt: this.now(),
       finishedAt: null
     }
-    this.store.create(job)
+    this.store.create(job, this.owner)
     this.events.updated({ ...job })
     const abort = new AbortController()
     const done = this.run(job, abort.signal, work)
     this.running.set(job.id, { abort, done })
     void done.finally(() => this.running.delete(job.id))
+    if (!this.beat) {
+      this.beat = setInterval(() => this.tick(), HEARTBEAT_MS)
+      this.beat.unref()
+    }
     return { ...job }
   }
 
+  /**
+   * Cancels a job of this process at once. A job of another live process gets a cancel request in
+   * the database, which its owner acts on within a second; the job returned then shows the request
+   * and its owner. A job whose owner is gone is marked interrupted: it is not running anywhere.
+   */
   cancel(id: string): Job {
     const entry = this.running.get(id)
     if (entry) entry.abort.abort(new EdgeError('JOB_CANCELLED'))
+    else if (this.store.requestCancel(id, this.now())) this.recoverInterrupted()
     const job = this.store.get(id)
     if (!job) throw new EdgeError('JOB_NOT_FOUND', id)
     return job
@@ -149,11 +211,13 @@ export class JobRunner {
         job.percent = job.total ? Math.min(100, (done / job.total) * 100) : null
         publish(false)
       },
-      step: async (name, fn) => {
+      step: async (label, fn) => {
         signal.throwIfAborted()
         const index = stepIndex++
-        this.store.addStep(job.id, { index, name, state: 'running', startedAt: this.now(), finishedAt: null })
+        const name = english(label)
+        this.store.addStep(job.id, { index, name, text: asText(label), state: 'running', startedAt: this.now(), finishedAt: null })
         job.step = name
+        job.stepText = asText(label)
         publish(true)
         log('info', `▶ ${name}`)
         try {

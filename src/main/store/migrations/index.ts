@@ -4,5 +4,6 @@ import m0001 from './0001-initial'
 import m0002 from './0002-models'
 import m0003 from './0003-job-results'
 import m0004 from './0004-discovered-devices'
+import m0005 from './0005-job-owners'
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004]
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005]

@@ -2,20 +2,27 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { Job, JobLogLine } from '../../../../../src/shared/domain'
 import { EdgeError } from '../../../../../src/shared/errors'
+import { readFileSync } from 'node:fs'
 import { JobRunner } from '../../../../../src/main/core/jobs/job-runner'
+import { currentOwner, STALE_AFTER_MS, type OwnerRecord } from '../../../../../src/main/core/jobs/job-owner'
 import { migrate } from '../../../../../src/main/store/migrate'
 import { migrations } from '../../../../../src/main/store/migrations'
 import { createJobsRepo } from '../../../../../src/main/store/jobs-repo'
 
-function setup(clock = { t: 1_000_000 }, now: () => number = () => clock.t) {
+function setup(clock = { t: 1_000_000 }, now: () => number = () => clock.t, owner?: OwnerRecord) {
   const db = new Database(':memory:')
   migrate(db, migrations)
   const repo = createJobsRepo(db)
   const updates: Job[] = []
   const logs: JobLogLine[] = []
-  const runner = new JobRunner(repo, { updated: (j) => updates.push(j), log: (l) => logs.push(l) }, now)
+  const runner = new JobRunner(repo, { updated: (j) => updates.push(j), log: (l) => logs.push(l) }, { now, owner })
   return { db, repo, runner, updates, logs, clock }
 }
+
+// A pid that no process has: one past the kernel's limit.
+const deadPid = () => Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1
+const otherProcess = (over: Partial<OwnerRecord> = {}): OwnerRecord => ({ ...currentOwner('station'), ...over })
+const interrupted = { state: 'interrupted', error: { code: 'JOB_INTERRUPTED' } }
 
 describe('JobRunner', () => {
   it('reports steps, percent, rate and ETA, and stores them with the log', async () => {
@@ -92,12 +99,53 @@ describe('JobRunner', () => {
     expect(all).toContain('***')
   })
 
-  it('marks jobs that were running when the app stopped as interrupted', () => {
-    const first = setup()
+  it('marks interrupted the jobs whose process is gone', () => {
+    const first = setup(undefined, Date.now, otherProcess({ pid: deadPid() }))
     const job = first.runner.start({ kind: 'long', title: 'Long' }, () => new Promise(() => {}))
-    // The process "dies" here: a new runner over the same database starts up.
+    first.runner.close()
     const second = new JobRunner(first.repo, { updated: () => {}, log: () => {} })
     expect(second.recoverInterrupted()).toBe(1)
-    expect(first.repo.get(job.id)).toMatchObject({ state: 'interrupted', error: { code: 'JOB_INTERRUPTED' } })
+    expect(first.repo.get(job.id)).toMatchObject(interrupted)
+  })
+
+  it("leaves another live process's job running and shows who owns it", () => {
+    // Same pid and start time as this test process, another instance: a second EdgeDock that is alive.
+    const first = setup(undefined, Date.now, otherProcess())
+    const job = first.runner.start({ kind: 'long', title: 'Long' }, () => new Promise(() => {}))
+    first.runner.close()
+    const second = new JobRunner(first.repo, { updated: () => {}, log: () => {} })
+    expect(second.recoverInterrupted()).toBe(0)
+    expect(first.repo.get(job.id)).toMatchObject({ state: 'running', owner: { label: 'station', pid: process.pid } })
+  })
+
+  it('takes a reused pid (another start time) or a stale heartbeat for a dead owner', () => {
+    const self = currentOwner('cli')
+    const reused = setup(undefined, Date.now, otherProcess({ startedAt: (self.startedAt ?? 0) + 1 }))
+    const a = reused.runner.start({ kind: 'long', title: 'A' }, () => new Promise(() => {}))
+    reused.runner.close()
+    expect(new JobRunner(reused.repo, { updated: () => {}, log: () => {} }).recoverInterrupted()).toBe(1)
+    expect(reused.repo.get(a.id)).toMatchObject(interrupted)
+
+    const clock = { t: Date.now() }
+    const frozen = setup(clock, () => clock.t, otherProcess())
+    const b = frozen.runner.start({ kind: 'long', title: 'B' }, () => new Promise(() => {}))
+    frozen.runner.close()
+    const later = new JobRunner(frozen.repo, { updated: () => {}, log: () => {} }, { now: () => Date.now() + STALE_AFTER_MS + 1 })
+    expect(later.recoverInterrupted()).toBe(1)
+    expect(frozen.repo.get(b.id)).toMatchObject(interrupted)
+  })
+
+  it("cancels another process's job through the database within a second, and never marks it done itself", async () => {
+    const owner = setup(undefined, Date.now, otherProcess())
+    const job = owner.runner.start({ kind: 'long', title: 'Long' }, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))))
+    const other = new JobRunner(owner.repo, { updated: () => {}, log: () => {} })
+    const asked = other.cancel(job.id)
+    expect(asked).toMatchObject({ state: 'running', owner: { label: 'station' } })
+    expect(asked.cancelRequestedAt).not.toBeNull()
+    const t0 = Date.now()
+    const done = await owner.runner.wait(job.id)
+    expect(done.state).toBe('cancelled')
+    expect(Date.now() - t0).toBeLessThan(1000)
+    owner.runner.close()
   })
 })
