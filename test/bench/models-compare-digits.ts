@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { compareModels } from '../../src/main/core/models/compare-models'
 import { parseOnnx } from '../../src/main/core/models/onnx-parse'
-import { ModelProto, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../src/main/core/models/onnx-schema'
+import { modelProto, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../src/main/core/models/onnx-schema'
 import { createOrtEngine } from '../../src/main/core/models/ort-engine'
 import { loadSampleSet } from '../../src/main/core/models/sample-set'
 
@@ -24,7 +24,7 @@ if (!existsSync(modelPath) || !existsSync(samplesPath)) {
 }
 
 function weightOnlyQdq(bytes: Uint8Array): Uint8Array {
-  const model = ModelProto.decode(bytes) as unknown as OnnxModel
+  const model = modelProto().decode(bytes) as unknown as OnnxModel
   const graph = model.graph!
   const dequantize: OnnxNode[] = []
   const initializers: OnnxTensor[] = []
@@ -45,7 +45,7 @@ function weightOnlyQdq(bytes: Uint8Array): Uint8Array {
   }
   graph.initializer = initializers
   graph.node = [...dequantize, ...(graph.node ?? [])]
-  return ModelProto.encode(model).finish()
+  return modelProto().encode(model).finish()
 }
 
 const work = await mkdtemp(join(tmpdir(), 'edgedock-bench-compare-'))

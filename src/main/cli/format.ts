@@ -1,4 +1,6 @@
 // Human output for the CLI: aligned tables, relative times; `--json` bypasses all of this.
+import { EdgeError } from '../../shared/errors'
+
 export function table(rows: Record<string, string>[], columns: string[]): string {
   if (rows.length === 0) return ''
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)))
@@ -17,3 +19,10 @@ export function ago(ts: number | null, now = Date.now()): string {
 
 /** A timestamp as local-free UTC "YYYY-MM-DD HH:MM:SS", the same on every machine. */
 export const when = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 19)
+
+/** A whole-number option, refused in plain words before anything runs ("--limit must be a whole number"). */
+export function wholeNumber(value: string, option: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new EdgeError('INVALID_INPUT', `${option} must be a whole number, not "${value}"`)
+  return n
+}

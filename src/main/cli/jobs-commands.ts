@@ -4,7 +4,7 @@ import type { Job } from '../../shared/domain'
 import { EdgeError } from '../../shared/errors'
 import { describeOwner } from '../../shared/format'
 import type { CliContext } from './cli-context'
-import { table, when } from './format'
+import { table, wholeNumber, when } from './format'
 
 const LIVE = new Set<Job['state']>(['queued', 'running'])
 const isLive = (j: Job) => LIVE.has(j.state)
@@ -20,7 +20,7 @@ export function registerJobCommands(program: Command, c: CliContext): void {
     .description('recent jobs, who runs them and how they ended (jobs cancel ID stops one)')
     .option('--limit <n>', 'how many jobs', '20')
     .action(async (o: { limit: string }) => {
-      const list = await c.call('jobs.list', { limit: Number(o.limit) })
+      const list = await c.call('jobs.list', { limit: wholeNumber(o.limit, '--limit') })
       c.print(list, () =>
         list.length
           ? table(
@@ -77,7 +77,7 @@ export function registerJobCommands(program: Command, c: CliContext): void {
     .option('--limit <n>', 'how many entries', '50')
     .action(async (o: { device?: string; limit: string }) => {
       const deviceId = o.device ? (await resolve(o.device)).id : undefined
-      const entries = await c.call('history.query', { deviceId, limit: Number(o.limit) })
+      const entries = await c.call('history.query', { deviceId, limit: wholeNumber(o.limit, '--limit') })
       c.print(entries, () =>
         entries.length
           ? table(
@@ -91,6 +91,8 @@ export function registerJobCommands(program: Command, c: CliContext): void {
 
 /** A job by its full id or the first characters of one of the recent jobs' ids; two matches are refused. */
 async function findJob(c: CliContext, ref: string): Promise<Job> {
+  // Four characters at least: a shorter prefix matches too much to be what the technician meant.
+  if (ref.trim().length < 4) throw new EdgeError('INVALID_INPUT', `give at least the first 4 characters of the job id, not "${ref}"`)
   const matches = (await c.call('jobs.list', { limit: 500 })).filter((j) => j.id === ref || j.id.startsWith(ref))
   const exact = matches.find((j) => j.id === ref)
   if (exact) return exact

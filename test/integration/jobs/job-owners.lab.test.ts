@@ -1,7 +1,7 @@
 // Two real EdgeDock processes on one database: a CLI installing the runtime on a lab Pi (inside the
 // lab's namespace), and a second CLI listing jobs. The second must see the first's job running, with
 // its owner, and not call it interrupted; after it ends, succeeded; after its process is killed with
-// SIGKILL, the next start marks it interrupted.
+// SIGKILL, the next start marks it interrupted; `edgedock jobs cancel` from the second reaches the first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Job } from '../../../src/shared/domain'
 import { tempDir } from '../../helpers/temp-dir'
@@ -54,6 +54,17 @@ describe.skipIf(skip)(`jobs shared by two processes${skip ? ` (skipped: ${skip})
     for (let i = 0; i < 3; i++) expect((await jobs()).find((j) => j.id === running.id)?.state).toBe('running')
     expect(await run.exited, run.stderr()).toBe(0)
     expect((await jobs()).find((j) => j.id === running.id)).toMatchObject({ state: 'succeeded' })
+  }, 300_000)
+
+  it("cancels another process's job from a second CLI, by the first characters of its id", async () => {
+    expect((await removeEdgeDock(name)).code).toBe(0)
+    const run = install()
+    const running = await whenRunning(run)
+    const r = await edgedock(data.dir, ['jobs', 'cancel', running.id.slice(0, 8)])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^Cancelled Install the EdgeDock runtime/)
+    expect(await run.exited).not.toBe(0)
+    expect((await jobs()).find((j) => j.id === running.id)).toMatchObject({ state: 'cancelled' })
   }, 300_000)
 
   it('marks the job of a killed process interrupted at the next start, and only then', async () => {

@@ -4,7 +4,7 @@
 import { ModelMalformedError } from './errors'
 import type { InitializerTypeStats, ModelSummary, OpsetImport, TensorInfo } from './model-summary'
 import { elementBytes, elementTypeName } from './onnx-element-types'
-import { int64ToNumber, ModelProto, type OnnxGraph, type OnnxModel, type OnnxValueInfo } from './onnx-schema'
+import { int64ToNumber, modelProto, type OnnxGraph, type OnnxModel, type OnnxValueInfo } from './onnx-schema'
 import { findStructuralProblem } from './onnx-validate'
 import { classifyPrecision } from './precision'
 
@@ -12,7 +12,7 @@ export function decodeOnnx(bytes: Uint8Array, file: string): OnnxModel {
   if (bytes.length === 0) throw new ModelMalformedError(file, 'the file is empty')
   let model: OnnxModel
   try {
-    model = ModelProto.decode(bytes) as unknown as OnnxModel
+    model = modelProto().decode(bytes) as unknown as OnnxModel
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const reason = /index out of range/i.test(message)

@@ -3,7 +3,10 @@
 // read are left out on purpose: protobufjs skips unknown fields without materialising them, so the
 // repeated float_data/int32_data/... of a large tensor never become JS arrays (bytes fields such as
 // raw_data are views into the file buffer, not copies).
-import protobuf from 'protobufjs'
+import type protobuf from 'protobufjs'
+import { lazyPackage } from '../lazy-package'
+
+const protobufjs = lazyPackage<typeof protobuf>('protobufjs')
 
 const descriptor = {
   nested: {
@@ -119,9 +122,9 @@ const descriptor = {
   }
 }
 
-const root = protobuf.Root.fromJSON(descriptor)
-
-export const ModelProto = root.lookupType('onnx.ModelProto')
+let modelType: protobuf.Type | undefined
+/** The ONNX ModelProto type, built on first use (protobufjs is heavy to load at start-up). */
+export const modelProto = (): protobuf.Type => (modelType ??= protobufjs().Root.fromJSON(descriptor).lookupType('onnx.ModelProto'))
 
 /** protobufjs gives int64 as a Long object (or a number when Long is absent). */
 export type Int64 = number | { toNumber(): number }

@@ -1,12 +1,15 @@
 // Parsing a profile: YAML (the `yaml` package), the schema (zod), then the checks that need the
 // whole document: known step kinds and parameters, declared variables, no template loops.
-import { parseDocument } from 'yaml'
+import type * as yamlModule from 'yaml'
+import { lazyPackage } from '../lazy-package'
 import { z } from 'zod'
 import { EdgeError } from '../../../shared/errors'
 import { profileSchema, type ProfileDoc, type VariableSpec } from './profile-schema'
 import { STEP_KINDS } from './steps'
 import type { StepKind } from './step-kind'
 import { placeholders } from './template'
+
+const yaml = lazyPackage<typeof yamlModule>('yaml')
 
 export interface ProfileStep {
   id: string
@@ -28,16 +31,50 @@ const invalid = (source: string, detail: string) => new EdgeError('PROFILE_INVAL
 
 const issuePath = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
 
+/** Real profiles are a few KiB; a larger file is a mistake (or an attack) and is refused unread. */
+export const MAX_PROFILE_BYTES = 1024 * 1024
+/**
+ * How many alias expansions (`*name`) turning the document into data may make. A handful is normal;
+ * a "billion laughs" file nests them to expand a few lines into gigabytes, and stops here instead.
+ */
+export const MAX_ALIAS_COUNT = 100
+
+export const tooLarge = (bytes: number, limit: number): string =>
+  `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB, larger than the ${limit / 1024 / 1024} MiB limit`
+
 export function parseProfile(text: string, source: string): Profile {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
-  const yamlError = doc.errors[0]
-  if (yamlError) throw invalid(source, yamlError.message.split('\n')[0] ?? 'not YAML')
-  const parsed = profileSchema.safeParse(doc.toJS())
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_PROFILE_BYTES) throw invalid(source, tooLarge(bytes, MAX_PROFILE_BYTES))
+  let data: unknown
+  try {
+    const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+    const yamlError = doc.errors[0]
+    if (yamlError) throw invalid(source, (yamlError.message.split('\n')[0] ?? 'not YAML').replace(/:$/, ''))
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (err) {
+    if (err instanceof EdgeError) throw err
+    // The yaml library throws plain errors (with its own stack) while resolving aliases.
+    throw invalid(source, aliasProblem(text, err))
+  }
+  const parsed = profileSchema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw invalid(source, issue ? `${issuePath(issue.path) || 'profile'} ${issue.message}` : 'not a profile')
   }
   return checkProfile(parsed.data, source)
+}
+
+/** The yaml library's alias errors carry no position: name the line of the alias where we can. */
+function aliasProblem(text: string, err: unknown): string {
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : ''
+  if (/alias count/i.test(message)) return `it expands aliases (*name) more than ${MAX_ALIAS_COUNT} times; write the values out instead`
+  const unresolved = /^Unresolved alias.*: (\S+)$/.exec(message)
+  if (unresolved) {
+    const at = text.indexOf(`*${unresolved[1]}`)
+    const line = at >= 0 ? `line ${text.slice(0, at).split('\n').length}: ` : ''
+    return `${line}the alias *${unresolved[1]} has no anchor &${unresolved[1]} before it`
+  }
+  return message || 'not YAML'
 }
 
 function checkProfile(doc: ProfileDoc, source: string): Profile {

@@ -1,10 +1,14 @@
 // A site plan: CSV with one row per unit, a `target` (user@host[:port]) or `device` (inventory name)
 // column and one column per profile variable. Parsed with csv-parse (quoting, BOM, CRLF done right);
 // every problem names its line.
-import { parse } from 'csv-parse/sync'
+import type * as csvModule from 'csv-parse/sync'
+import { lazyPackage } from '../lazy-package'
 import { EdgeError } from '../../../shared/errors'
 import { DEVICE_NAME_RE, parseTarget } from '../../../shared/target'
+import { tooLarge } from './profile'
 import type { UnitInput } from './resolve-units'
+
+const csv = lazyPackage<typeof csvModule>('csv-parse/sync')
 
 export interface SitePlanRow extends UnitInput {
   line: number
@@ -12,10 +16,15 @@ export interface SitePlanRow extends UnitInput {
   ref: 'target' | 'device'
 }
 
+/** A plan for a thousand units is about 100 KiB; a much larger text is refused before parsing. */
+export const MAX_SITE_PLAN_BYTES = 1024 * 1024
+
 export function parseSitePlan(text: string): SitePlanRow[] {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_SITE_PLAN_BYTES) throw new EdgeError('SITE_PLAN_INVALID', tooLarge(bytes, MAX_SITE_PLAN_BYTES))
   let records: { record: Record<string, string>; info: { lines: number } }[]
   try {
-    records = parse(text, {
+    records = csv().parse(text, {
       bom: true,
       columns: (header: string[]) => header.map((h) => h.trim()),
       skip_empty_lines: true,

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { extract } from 'tar'
 import { RuntimeError } from './errors'
 import type { RuntimeArch } from './preflight'
 import { NODE_PACKAGES, NODE_VERSION } from './runtime-pins'
@@ -64,6 +63,7 @@ export async function cachedNodeBinary(options: NodeBinaryOptions): Promise<stri
   await mkdir(path.dirname(dir), { recursive: true })
   const work = await mkdtemp(`${dir}.tmp-`)
   try {
+    const { extract } = await import('tar')
     await extract({ file: tarball, cwd: work, strip: 1, filter: (p) => p === 'package/bin/node' || p === 'package/LICENSE' })
     if (!existsSync(path.join(work, 'bin', 'node'))) throw new RuntimeError('RUNTIME_BUNDLE_FAILED', `${spec} has no bin/node`)
     await rename(work, dir)

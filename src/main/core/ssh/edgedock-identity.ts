@@ -5,13 +5,13 @@
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-// ssh2 is CommonJS: Node's ESM loader sees only its default export.
-import ssh2 from 'ssh2'
-
-const { utils } = ssh2
+import type ssh2Module from 'ssh2'
 import { EdgeError } from '../../../shared/errors'
+import { lazyPackage } from '../lazy-package'
 import { sha256Fingerprint } from './host-key'
 import type { SecretBox } from './secret-box'
+
+const ssh2 = lazyPackage<typeof ssh2Module>('ssh2')
 
 export interface EdgeDockIdentity {
   /** OpenSSH private key text: in memory only, handed to the SSH session. */
@@ -54,8 +54,8 @@ function writeExclusive(file: string, data: Buffer | string, mode: number): bool
  */
 function usableKeyPair(comment: string): { private: string; public: string } {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment })
-    if (!(utils.parseKey(pair.private) instanceof Error)) return pair
+    const pair = ssh2().utils.generateKeyPairSync('ed25519', { comment })
+    if (!(ssh2().utils.parseKey(pair.private) instanceof Error)) return pair
   }
   throw new EdgeError('INTERNAL', 'no usable ed25519 key after 20 attempts')
 }
@@ -79,7 +79,7 @@ export function loadOrCreateIdentity(dir: string, box: SecretBox, opts: { commen
     sealed = readFileSync(sealedFile)
   }
   const privateKey = box.open(sealed).toString('utf8')
-  const parsed = utils.parseKey(privateKey)
+  const parsed = ssh2().utils.parseKey(privateKey)
   if (parsed instanceof Error || Array.isArray(parsed)) throw new EdgeError('SSH_IDENTITY_UNREADABLE', `${sealedFile} does not hold a usable key`)
   // The public half is derived from the private one, so a tampered .pub file is rewritten.
   const blob = parsed.getPublicSSH()

@@ -1,9 +1,9 @@
 // Reads the key a unit offers without logging in: the verifier records it and refuses, so the
 // connection ends inside the key exchange and no user name, password or key is ever sent.
-// ssh2 is CommonJS: Node's ESM loader sees only its default export.
-import ssh2 from 'ssh2'
+import type ssh2Module from 'ssh2'
+import { lazyPackage } from '../lazy-package'
 
-const { Client } = ssh2
+const ssh2 = lazyPackage<typeof ssh2Module>('ssh2')
 import { EdgeError } from '../../../shared/errors'
 import { hostKeyIdentity, type HostKeyIdentity } from './host-key'
 import { sshError } from './ssh-errors'
@@ -12,7 +12,7 @@ export function readHostKey(host: string, port: number, opts: { timeoutMs?: numb
   const where = `${host}:${port}`
   return new Promise((resolve, reject) => {
     opts.signal?.throwIfAborted()
-    const client = new Client()
+    const client = new (ssh2().Client)()
     let seen: HostKeyIdentity | null = null
     let settled = false
     const finish = (err: unknown) => {

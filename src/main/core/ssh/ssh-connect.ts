@@ -1,12 +1,15 @@
 // Opens one node-ssh connection to a unit: keepalive, ciphers a Pi decrypts cheaply, the host key
 // checked against its pin inside the key exchange (before any password or key is offered), and the
 // key tried before the password.
-import { NodeSSH, type Config } from 'node-ssh'
+import type { Config, NodeSSH } from 'node-ssh'
+import { lazyPackage } from '../lazy-package'
 import type { CipherAlgorithm, KeyboardInteractiveAuthMethod, PasswordAuthMethod, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2'
 import { hostKeyAlgorithmsFor } from './host-key'
 import { checkHostKey, HostKeyChangedError, pinnedKey, type HostKeyCheck } from './host-key-pinning'
 import { sshError } from './ssh-errors'
 import { SSH_DEFAULTS, type SshCredentials, type SshSessionOptions, type SshTarget } from './ssh-types'
+
+const nodeSsh = lazyPackage<typeof import('node-ssh')>('node-ssh')
 
 // The unit decrypts every byte we send it. ssh2 orders ciphers by this computer's CPU (AES-GCM first
 // where it has AES-NI); a Pi 4's Cortex-A72 has no ARMv8 crypto extensions, so there ChaCha20 is
@@ -62,7 +65,7 @@ export async function connectToUnit(req: ConnectRequest): Promise<Connected> {
   const pinned = pinnedKey(options.hostKeys, host, port)
   let refusal: HostKeyChangedError | null = null
   let check: HostKeyCheck | null = null
-  const ssh = new NodeSSH()
+  const ssh = new (nodeSsh().NodeSSH)()
   const serverHostKey = pinned ? (hostKeyAlgorithmsFor(pinned.algorithm) as ServerHostKeyAlgorithm[]) : undefined
   const config: Config = {
     host,

@@ -2,9 +2,11 @@
 // key instead of a password. The key text is checked here, before any job starts, so a wrong file or
 // a passphrase-protected key without its passphrase is a plain error on the form, not a failed login.
 // The text itself is a secret: it is never put into an error, a log line or a job record.
-// ssh2 is CommonJS: Node's ESM loader sees only its default export.
-import ssh2 from 'ssh2'
+import type ssh2Module from 'ssh2'
 import { EdgeError } from '../../../shared/errors'
+import { lazyPackage } from '../lazy-package'
+
+const ssh2 = lazyPackage<typeof ssh2Module>('ssh2')
 
 export interface UserIdentity {
   privateKey: string
@@ -13,7 +15,7 @@ export interface UserIdentity {
 
 /** Throws IDENTITY_KEY_INVALID, naming `source` (a file name, never the key), if ssh2 cannot use it. */
 export function checkUserIdentity(identity: UserIdentity, source = 'the identity key'): void {
-  const parsed = ssh2.utils.parseKey(identity.privateKey, identity.passphrase)
+  const parsed = ssh2().utils.parseKey(identity.privateKey, identity.passphrase)
   const key = Array.isArray(parsed) ? parsed[0] : parsed
   if (key instanceof Error || !key) {
     const why = key instanceof Error ? key.message : ''

@@ -3,7 +3,7 @@
 // forms a quantization pipeline produces: FP32, INT8 QDQ, INT8 QOperator, FP16, and a ConvInteger
 // model with int8 weights that ONNX Runtime's CPU provider cannot run.
 import { Float16Array } from '@petamoriken/float16'
-import { ModelProto } from '../../../../../src/main/core/models/onnx-schema'
+import { modelProto } from '../../../../../src/main/core/models/onnx-schema'
 
 const T = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 } as const
 type Shape = (number | string)[]
@@ -42,7 +42,7 @@ export function buildModel(parts: {
   opset?: number
   metadata?: Record<string, string>
 }): Uint8Array {
-  return ModelProto.encode({
+  return modelProto().encode({
     irVersion: 8,
     producerName: 'edgedock-test',
     producerVersion: '1',

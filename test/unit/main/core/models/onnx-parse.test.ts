@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ModelError } from '../../../../../src/main/core/models/errors'
 import { parseOnnx } from '../../../../../src/main/core/models/onnx-parse'
-import { ModelProto } from '../../../../../src/main/core/models/onnx-schema'
+import { modelProto } from '../../../../../src/main/core/models/onnx-schema'
 import {
   convIntegerInt8,
   fp16Classifier,
@@ -65,9 +65,9 @@ describe('parseOnnx', () => {
   })
 
   it('names ops of other domains with their domain', () => {
-    const model = ModelProto.decode(fp32Classifier()) as unknown as { graph: { node: { domain?: string; opType: string }[] } }
+    const model = modelProto().decode(fp32Classifier()) as unknown as { graph: { node: { domain?: string; opType: string }[] } }
     model.graph.node[0] = { ...model.graph.node[0]!, domain: 'com.microsoft', opType: 'QGemm' }
-    const summary = parseOnnx(ModelProto.encode(model).finish())
+    const summary = parseOnnx(modelProto().encode(model).finish())
     expect(summary.opHistogram).toEqual({ 'com.microsoft:QGemm': 1 })
     expect(summary.precision).toBe('int8-qoperator')
   })
@@ -94,19 +94,19 @@ describe('parseOnnx', () => {
   })
 
   it('rejects an initializer whose bytes do not match its shape', () => {
-    const model = ModelProto.decode(fp32Classifier()) as unknown as { graph: { initializer: { rawData: Uint8Array }[] } }
+    const model = modelProto().decode(fp32Classifier()) as unknown as { graph: { initializer: { rawData: Uint8Array }[] } }
     model.graph.initializer[0]!.rawData = model.graph.initializer[0]!.rawData.subarray(0, 8)
-    expect(() => parseOnnx(ModelProto.encode(model).finish())).toThrow(/holds 8 bytes where its shape needs 48/)
+    expect(() => parseOnnx(modelProto().encode(model).finish())).toThrow(/holds 8 bytes where its shape needs 48/)
   })
 
   it('lists tensors whose weights live in an external file', () => {
-    const model = ModelProto.decode(fp32Classifier()) as unknown as {
+    const model = modelProto().decode(fp32Classifier()) as unknown as {
       graph: { initializer: { rawData?: Uint8Array; dataLocation?: number; externalData?: object[] }[] }
     }
     const w = model.graph.initializer[0]!
     delete w.rawData
     w.dataLocation = 1
     w.externalData = [{ key: 'location', value: 'weights.bin' }]
-    expect(parseOnnx(ModelProto.encode(model).finish()).externalDataTensors).toEqual(['W'])
+    expect(parseOnnx(modelProto().encode(model).finish()).externalDataTensors).toEqual(['W'])
   })
 })
