@@ -10,6 +10,7 @@ import { layersPlugin } from './scripts/lint/layers.js'
 
 // Modules that own a local child process (each wraps it behind a small interface).
 const CHILD_PROCESS_OWNERS = [
+  'src/agent/bench/command-runner.ts',
   'src/main/core/discovery/local-command-runner.ts',
   'src/main/core/discovery/udev-monitor-trigger.ts',
   'src/main/core/runtime/node-package-cache.ts',

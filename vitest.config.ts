@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { LabFirstSequencer } from './test/lab/sequencer'
+import { LabFirstSequencer } from './test/lab/sequencer.ts'
 
 // Three suites: unit (pure, fast), integration (real SQLite, real SSH, the Pi lab),
 // e2e (the built renderer in Debian's Chromium through the station).

@@ -1,97 +1,154 @@
-// `edgedock-agent bench`: load one model, run it N times on a fixed pseudo-random input, print one
-// JSON line of latency percentiles and memory. The desktop's benchmark feature parses that line.
+// `edgedock-agent bench`: load one model and time it phase by phase (read, session, first inference,
+// warm-up, measured runs), with the unit's environment, its temperature and throttling during the
+// run, and optionally accuracy over a sample set and a per-operator profile. Progress goes to stderr
+// as JSON lines; the result is one JSON line on stdout, which the desktop parses.
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { intSetting, UsageError, type Flags } from './config'
+import { UsageError } from './config'
 import type { OrtModule } from './load-ort'
 import { MODEL_FILE } from './model-dir'
-import { openSession } from './ort-session'
-import type { BenchResult } from './protocol'
+import type { BenchPhaseTimes, BenchResult, BenchSettings } from './protocol'
+import { topOneAccuracy } from './bench/accuracy'
+import { systemClock, type Clock } from './bench/clock'
+import { runCommand, type CommandRunner } from './bench/command-runner'
+import { readEnvironment } from './bench/environment'
+import { buildFeeds } from './bench/feeds'
+import { benchDims, checkSampleShape, loadSampleSet } from './bench/inputs'
+import type { BenchOptions } from './bench/options'
+import { PROFILE_RUNS, profileOps } from './bench/profile-ops'
+import { progressLines } from './bench/progress'
+import { benchStats, memory, mb, msRound } from './bench/result'
+import { createBenchSession, type OrtTensor } from './bench/session'
+import { runTimedPhases, type TimedPhases } from './bench/timed-phases'
 
-export interface BenchOptions {
-  model: string
-  runs: number
-  warmup: number
-  threads: number
-  dims: number[] | null
+export { benchOptions, type BenchOptions } from './bench/options'
+
+export interface BenchDeps {
+  /** Aborting stops the runs after the one in flight; the result so far comes back marked cancelled. */
+  signal?: AbortSignal
+  clock?: Clock
+  /** Where /proc, /sys and /etc are read from. */
+  root?: string
+  run?: CommandRunner
+  /** Progress lines (JSON), stderr by default. */
+  progress?: (line: string) => void
 }
 
-export function benchOptions(flags: Flags, defaultThreads: number): BenchOptions {
-  const model = flags.model
-  if (typeof model !== 'string') throw new UsageError('bench needs --model <file.onnx or version dir>')
-  const dimsFlag = flags.dims
-  const dims = typeof dimsFlag === 'string' ? dimsFlag.split(',').map((d) => intSetting(d, 1, '--dims', 1)) : null
-  return {
-    model,
-    runs: intSetting(typeof flags.runs === 'string' ? flags.runs : undefined, 50, '--runs', 1),
-    warmup: intSetting(typeof flags.warmup === 'string' ? flags.warmup : undefined, 5, '--warmup', 0),
-    threads: intSetting(typeof flags.threads === 'string' ? flags.threads : undefined, defaultThreads, '--threads', 0),
-    dims
-  }
-}
-
-/** Nearest-rank percentile of an ascending list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
-  return sorted[rank - 1] as number
-}
-
-/** Same input every run and every device, so results compare (xorshift32, values in [0, 1)). */
-export function fixedInput(length: number): Float32Array {
-  const out = new Float32Array(length)
-  let x = 2463534242
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = (x >>> 0) / 4294967296
-  }
-  return out
-}
-
-const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10
-const ms3 = (n: number): number => Math.round(n * 1000) / 1000
-
-export async function runBench(ort: OrtModule, options: BenchOptions): Promise<BenchResult> {
-  const file = (await stat(options.model)).isDirectory() ? path.join(options.model, MODEL_FILE) : options.model
-  const rssBefore = process.memoryUsage().rss
-  const bytes = await readFile(file)
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
-  const loadStart = performance.now()
-  const session = await openSession(ort, bytes, { threads: options.threads })
-  const loadMs = performance.now() - loadStart
+async function modelFile(model: string): Promise<string> {
   try {
-    const dims = options.dims ?? (session.inputShape ?? [1]).map((d) => (typeof d === 'number' && d > 0 ? d : 1))
-    const input = fixedInput(dims.reduce((n, d) => n * d, 1))
-    for (let i = 0; i < options.warmup; i++) await session.run(input, dims)
-    const times: number[] = []
-    for (let i = 0; i < options.runs; i++) {
-      const t0 = performance.now()
-      await session.run(input, dims)
-      times.push(performance.now() - t0)
-    }
-    const sorted = [...times].sort((a, b) => a - b)
-    return {
-      model: path.basename(file),
-      sha256,
-      inputDims: dims,
-      runs: options.runs,
-      warmup: options.warmup,
-      threads: options.threads,
-      loadMs: ms3(loadMs),
-      p50Ms: ms3(percentile(sorted, 50)),
-      p95Ms: ms3(percentile(sorted, 95)),
-      p99Ms: ms3(percentile(sorted, 99)),
-      meanMs: ms3(times.reduce((a, b) => a + b, 0) / times.length),
-      minMs: ms3(sorted[0] ?? 0),
-      maxMs: ms3(sorted[sorted.length - 1] ?? 0),
-      rssMb: mb(process.memoryUsage().rss),
-      rssBeforeLoadMb: mb(rssBefore),
-      runtime: { node: process.version, onnxruntime: ort.env.versions.common, arch: process.arch }
+    return (await stat(model)).isDirectory() ? path.join(model, MODEL_FILE) : model
+  } catch {
+    throw new UsageError(`--model ${model}: no such file or directory`)
+  }
+}
+
+function settingsOf(options: BenchOptions, batch: number): BenchSettings {
+  const { preset, minRuns, minDurationS, warmup, seed, intraOpThreads, interOpThreads, profileOps, samplesFile, raw } = options
+  return { preset, minRuns, minDurationS, warmup, batch, seed, intraOpThreads, interOpThreads, profileOps, samplesFile, raw }
+}
+
+function phaseTimes(modelReadMs: number, sessionCreateMs: number, timed: TimedPhases, accuracyMs: number | null, profileMs: number | null): BenchPhaseTimes {
+  const loop = (l: { samplesMs: readonly number[]; wallMs: number } | null): { runs: number; ms: number } => ({ runs: l?.samplesMs.length ?? 0, ms: msRound(l?.wallMs ?? 0) })
+  return {
+    modelReadMs: msRound(modelReadMs),
+    sessionCreateMs: msRound(sessionCreateMs),
+    firstInferenceMs: msRound(timed.firstInferenceMs ?? 0),
+    warmup: loop(timed.warmup),
+    measure: loop(timed.measured),
+    accuracyMs: accuracyMs === null ? null : msRound(accuracyMs),
+    profileMs: profileMs === null ? null : msRound(profileMs)
+  }
+}
+
+export async function runBench(ort: OrtModule, options: BenchOptions, deps: BenchDeps = {}): Promise<BenchResult> {
+  const clock = deps.clock ?? systemClock
+  const { signal } = deps
+  const root = deps.root ?? '/'
+  const run = deps.run ?? runCommand
+  const progress = progressLines(deps.progress ?? ((line) => process.stderr.write(`${line}\n`)), clock)
+  const threads = { intraOpThreads: options.intraOpThreads, interOpThreads: options.interOpThreads }
+  const elapsed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = clock.now()
+    const value = await work()
+    return [value, clock.now() - t0]
+  }
+
+  const file = await modelFile(options.model)
+  const set = options.samplesFile ? await loadSampleSet(options.samplesFile) : null
+  const env = await readEnvironment({ root, run }, { onnxruntime: ort.env.versions.common, ...threads })
+  const rssBefore = process.memoryUsage().rss
+  const [bytes, modelReadMs] = await elapsed(() => readFile(file))
+  const [session, sessionCreateMs] = await elapsed(() => createBenchSession(ort, bytes, threads))
+
+  let dims: number[]
+  let timed: TimedPhases
+  let rssAfter: number
+  let accuracy: BenchResult['accuracy'] = null
+  let accuracyMs: number | null = null
+  try {
+    dims = benchDims(session.inputShape, options.batch, options.dims)
+    if (set) checkSampleShape(set, dims, session.inputShape)
+    const feeds = buildFeeds(session, dims, options.seed, set)
+    const runOnce = async (i: number): Promise<void> => void (await session.run(feeds[i % feeds.length] as OrtTensor))
+    timed = await runTimedPhases(runOnce, options, { clock, signal, root, run, progress })
+    rssAfter = process.memoryUsage().rss
+    if (set && !timed.cancelled) {
+      progress.phase('accuracy')
+      ;[accuracy, accuracyMs] = await elapsed(() => topOneAccuracy(session, set, dims, signal))
     }
   } finally {
     await session.release()
+  }
+  // A signal after the measured phase stops the accuracy or profile pass; the timings still stand.
+  let cancelled = timed.cancelled || (signal?.aborted ?? false)
+
+  let profile: BenchResult['profile'] = null
+  let profileMs: number | null = null
+  if (options.profileOps && !cancelled) {
+    progress.phase('profile')
+    const measuredRuns = timed.measured?.samplesMs.length ?? 0
+    ;[profile, profileMs] = await elapsed(() =>
+      profileOps({ ort, bytes, session: threads, feed: (s) => buildFeeds(s, dims, options.seed, set)[0] as OrtTensor, runs: Math.min(PROFILE_RUNS, Math.max(1, measuredRuns)), signal })
+    )
+    cancelled ||= signal?.aborted ?? false
+  }
+
+  const samples = timed.measured?.samplesMs ?? []
+  const batch = dims[0] ?? options.batch
+  const stats = timed.measured ? benchStats(options, batch, timed.measured) : null
+  const mem = memory(rssBefore, rssAfter, process.resourceUsage().maxRSS)
+  const phases = phaseTimes(modelReadMs, sessionCreateMs, timed, accuracyMs, profileMs)
+  const invalidReasons = [...(cancelled ? ['cancelled before the run finished'] : []), ...timed.monitor.invalidReasons]
+  return {
+    model: path.basename(file),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    inputDims: dims,
+    runs: samples.length,
+    warmup: phases.warmup.runs,
+    threads: options.intraOpThreads,
+    loadMs: phases.sessionCreateMs,
+    p50Ms: stats?.p50Ms ?? 0,
+    p95Ms: stats?.p95Ms ?? 0,
+    p99Ms: stats?.p99Ms ?? 0,
+    meanMs: stats?.meanMs ?? 0,
+    minMs: stats?.minMs ?? 0,
+    maxMs: stats?.maxMs ?? 0,
+    rssMb: mb(rssAfter),
+    rssBeforeLoadMb: mem.rssBeforeLoadMb,
+    runtime: { node: process.version, onnxruntime: ort.env.versions.common, arch: process.arch },
+    settings: settingsOf(options, batch),
+    env,
+    phases,
+    stats,
+    memory: mem,
+    monitor: timed.monitor.monitor,
+    profile,
+    accuracy,
+    valid: invalidReasons.length === 0,
+    invalidReasons,
+    warnings: timed.monitor.warnings,
+    cancelled,
+    samples: options.raw ? samples.map(msRound) : null
   }
 }

@@ -1,6 +1,8 @@
 // The EdgeDock agent, run on the device by the pushed Node binary:
 //   edgedock-agent [serve]            the inference service (systemd unit edgedock-inference)
-//   edgedock-agent bench --model X    one benchmark, printed as JSON
+//   edgedock-agent bench --model X    one benchmark (--preset quick|standard|mlperf, --runs, --duration,
+//                                     --warmup, --threads, --inter-threads, --batch, --seed, --profile-ops,
+//                                     --samples FILE, --no-raw): progress on stderr, one JSON line on stdout
 //   edgedock-agent version            proves the runtime loads here; prints versions as JSON
 import { runBench, benchOptions } from './bench'
 import { loadConfig, parseArgs, UsageError } from './config'
@@ -44,8 +46,20 @@ async function main(): Promise<void> {
       return
     }
     case 'bench': {
-      const result = await runBench(ort, benchOptions(flags, config.threads))
+      const options = benchOptions(flags, config.threads)
+      // A signal ends the runs after the one in flight and still prints what was measured.
+      const controller = new AbortController()
+      let stoppedBy: NodeJS.Signals | null = null
+      const stop = (signal: NodeJS.Signals): void => {
+        stoppedBy = signal
+        controller.abort()
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      const result = await runBench(ort, options, { signal: controller.signal })
       process.stdout.write(`${JSON.stringify(result)}\n`)
+      // 128 + signal number, as a shell reports a command the signal stopped.
+      if (result.cancelled) process.exitCode = stoppedBy === 'SIGTERM' ? 143 : 130
       return
     }
     case 'version':

@@ -52,12 +52,17 @@ export const serializedErrorSchema = z.object({
 })
 
 /** Text made outside the UI (a job's title, a step's name or detail) as a catalogue key and its
- * parameters, so each UI words it in its own language; see shared/texts. */
-export const textSchema = z.object({
+ * parameters, so each UI words it in its own language; see shared/texts. A parameter may be a text
+ * itself ("lab-1: Connect to …" words both parts). */
+export interface Text {
+  key: string
+  params: Record<string, TextParam>
+}
+export type TextParam = string | number | Text
+export const textSchema: z.ZodType<Text> = z.object({
   key: z.string(),
-  params: z.record(z.string(), z.union([z.string(), z.number()]))
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.lazy(() => textSchema)]))
 })
-export type Text = z.infer<typeof textSchema>
 
 /** The process that runs a job: shown as "station", "desktop" or "cli pid N". */
 export const jobOwnerSchema = z.object({

@@ -2,6 +2,7 @@
 // JSON described with zod. The engine (src/main/core/provision) produces it as a job's result; the
 // UI parses the job result with these same schemas before it shows a diff or a summary.
 import { z } from 'zod'
+import { textSchema } from './domain'
 import type { SerializedError } from './errors'
 
 const serializedErrorSchema = z.object({ code: z.string(), message: z.string(), detail: z.string() })
@@ -16,11 +17,15 @@ export type StepStatus = z.infer<typeof stepStatusSchema>
 export const stepReportSchema = z.object({
   id: z.string(),
   kind: z.string(),
+  /** English (the CLI, and rows written before texts); `titleText` words it in the UI's language. */
   title: z.string(),
+  titleText: textSchema.optional(),
   status: stepStatusSchema,
   changes: z.array(changeSchema),
-  /** Why a step was skipped (no Wi-Fi device, no cpufreq) or what a failure was, in plain words. */
-  note: z.string().optional()
+  /** Why a step was skipped (no Wi-Fi device, no cpufreq) or what a failure was, in plain English. */
+  note: z.string().optional(),
+  /** The note as a text code, when the step gave one (a failure's note is the unit's own output). */
+  noteText: textSchema.optional()
 })
 export type StepReport = z.infer<typeof stepReportSchema>
 

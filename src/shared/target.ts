@@ -7,6 +7,16 @@ export const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/
 // Display names: letters of any script, digits, space and a few separators; no control characters.
 export const DEVICE_NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._\-()#/]{0,63}$/u
 
+/**
+ * True for a name that reads as an address: a dotted IPv4 address, or anything with a port, a user@
+ * or IPv6 brackets. Such a name would be taken for the unit at that address in every command that
+ * accepts "a name or an address", so new names and renames may not look like one.
+ */
+export function nameLooksLikeAddress(name: string): boolean {
+  const n = name.trim()
+  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(n) || /[:@[\]]/.test(n)
+}
+
 export interface Target {
   user: string
   host: string

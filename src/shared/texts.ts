@@ -1,27 +1,38 @@
-// Text made outside the UI (job titles, step names, step details): a key and its parameters travel
-// with the job, and each front end words them in its language. The CLI and stored titles use English.
-import type { Language } from './errors'
-import type { Text } from './domain'
+// Text made outside the UI (job titles, step names, step details): a catalogue key and its
+// parameters travel with the job, and each front end words them in its language. The CLI and stored
+// titles use English. The entries live in the catalogues (src/shared/i18n), with the UI's strings.
+import type { Text, TextParam } from './domain'
+import { catalogues, isMessageKey, type Language, type MessageKey } from './i18n'
+import { formatMessage, type MessageVars } from './i18n/message'
+import type { en } from './i18n/en'
 
-export const texts = {
-  'job.generic': { en: '{title}', zh: '{title}' }
-} satisfies Record<string, Record<Language, string>>
+export type TextKey = MessageKey
 
-export type TextKey = keyof typeof texts
+type ParamsFor<K extends MessageKey> = [MessageVars<(typeof en)[K]>] extends [never]
+  ? [params?: Readonly<Record<string, never>>]
+  : [params: { readonly [V in MessageVars<(typeof en)[K]>]: TextParam }]
 
-/** Builds a text for the catalogue entry `key`. */
-export function text(key: TextKey, params: Text['params'] = {}): Text {
-  return { key, params }
+/** Builds a text for catalogue entry `key`; a parameter may itself be a text (a step on a unit). */
+export function text<K extends TextKey>(key: K, ...[params]: ParamsFor<K>): Text {
+  return { key, params: { ...(params ?? {}) } }
 }
 
-export function isTextKey(key: unknown): key is TextKey {
-  return typeof key === 'string' && Object.hasOwn(texts, key)
-}
+export const isTextKey: (key: unknown) => key is TextKey = isMessageKey
 
 /** Words a text in `lang`; an unknown key (from a newer EdgeDock) falls back to the key itself. */
 export function formatText(t: Text, lang: Language): string {
   if (!isTextKey(t.key)) return t.key
-  let s: string = texts[t.key][lang]
-  for (const [k, v] of Object.entries(t.params)) s = s.replaceAll(`{${k}}`, String(v))
-  return s
+  const vars = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, typeof v === 'object' ? formatText(v, lang) : v]))
+  return formatMessage(catalogues[lang][t.key], lang, vars)
+}
+
+/** What a UI shows for core-made text: `t` in `lang`, else the stored English (a row written before
+ * texts existed, or a key from a newer EdgeDock this one does not know). */
+export function textOr(t: Text | null | undefined, english: string, lang: Language): string {
+  return t && isTextKey(t.key) ? formatText(t, lang) : english
+}
+
+/** The English wording of a label that is a string or a text (for logs, the CLI and stored columns). */
+export function englishOf(label: string | Text): string {
+  return typeof label === 'string' ? label : formatText(label, 'en')
 }

@@ -73,7 +73,7 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
     // 1. Devices: pick one from the inventory, with the password of a unit never contacted before.
     await page.getByRole('checkbox', { name: /bench-a/ }).check()
     await page.getByLabel('Password for first contact (optional)').fill(PASSWORD)
-    await expect.poll(() => page.getByText('Units chosen: 1').count()).toBe(1)
+    await expect.poll(() => page.getByText('1 unit chosen').count()).toBe(1)
     await shot(page, 'provision-1-devices')
     await page.getByRole('button', { name: 'Next' }).click()
 
@@ -95,8 +95,8 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
     expect(text).toContain('would change')
     expect(text).toContain(`${hostnameBefore.trim()} → bench-07`)
     expect(text).toMatch(/Hostname bench-07/)
-    expect(await page.getByRole('status').textContent()).toMatch(/Dry run, nothing was changed. Units that would change: 1;/)
-    expect(await page.getByRole('button', { name: 'Apply the changes (units: 1)' }).isEnabled()).toBe(true)
+    expect(await page.getByRole('status').textContent()).toMatch(/^Dry run, nothing was changed: 1 unit would change, /)
+    expect(await page.getByRole('button', { name: 'Apply the changes to 1 unit' }).isEnabled()).toBe(true)
     await shot(page, 'provision-3-dry-run')
 
     // Nothing changed on the unit, and the password was never shown back or stored.
@@ -166,7 +166,7 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
     await expect.poll(() => planned.textContent(), { timeout: 30_000 }).toContain('failed')
     expect(await planned.textContent()).toMatch(/127\.0\.0\.9/)
     const before = await jobCount()
-    await page.getByRole('button', { name: 'Apply the changes (units: 1)' }).click()
+    await page.getByRole('button', { name: 'Apply the changes to 1 unit' }).click()
 
     // The run ends on its own in the summary: one unit, failed, in plain words, with a retry.
     const tiles = page.getByTestId('summary-tiles')
@@ -176,10 +176,10 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
     expect(await report.textContent()).toMatch(/failed.*127\.0\.0\.9/)
     expect(await report.textContent()).not.toMatch(/HOST_UNREACHABLE|SSH_CONNECTION_REFUSED/)
     await shot(page, 'provision-5-summary')
-    await inChinese(page, () => page.getByRole('button', { name: '重试失败项（1）' }), 'provision-5-summary-zh')
+    await inChinese(page, () => page.getByRole('button', { name: '重试失败的 1 台设备' }), 'provision-5-summary-zh')
     expect(await jobCount()).toBe(before + 1)
 
-    await page.getByRole('button', { name: 'Retry failed (1)' }).click()
+    await page.getByRole('button', { name: 'Retry the failed unit' }).click()
     await expect.poll(() => jobCount(), { timeout: 30_000 }).toBe(before + 2)
     const jobs = JSON.parse((await cli('jobs', '--json')).stdout) as { title: string; kind: string }[]
     expect(jobs[0]?.kind).toBe('provision')
@@ -211,7 +211,7 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
       const planned = page.locator('[data-testid="unit-report"][data-target="door-silent"]')
       await expect.poll(() => planned.textContent(), { timeout: 30_000 }).toContain('cancelled')
 
-      await page.getByRole('button', { name: 'Apply the changes (units: 1)' }).click()
+      await page.getByRole('button', { name: 'Apply the changes to 1 unit' }).click()
       const live = page.locator('[data-testid="live-unit"][data-target="door-silent"]')
       await expect.poll(() => live.count(), { timeout: 10_000 }).toBe(1)
       expect(await live.textContent()).toMatch(/waiting|working/)
@@ -222,7 +222,7 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
       const tiles = page.getByTestId('summary-tiles')
       await expect.poll(() => tiles.count(), { timeout: 30_000 }).toBe(1)
       expect(await page.locator('[data-testid="unit-report"][data-target="door-silent"]').textContent()).toContain('cancelled')
-      expect(await page.getByRole('button', { name: 'Retry failed (1)' }).count()).toBe(1)
+      expect(await page.getByRole('button', { name: 'Retry the failed unit' }).count()).toBe(1)
       await page.close()
     } finally {
       await silent.close()
@@ -263,6 +263,9 @@ describe.skipIf(skip !== null)('Provision wizard', () => {
     const report = page.locator('[data-testid="unit-report"][data-target="bench-a"]')
     await expect.poll(() => report.count(), { timeout: 30_000 }).toBe(1)
     expect(await report.textContent()).toContain('将更改')
+    // Step titles and the job title are made in core; they read in Chinese too.
+    expect(await report.textContent()).toContain('主机名 bench-07')
+    await expect.poll(() => page.locator('.jobs').first().textContent()).toContain('在 bench-a 上预演 bench-node')
     await shot(page, 'provision-3-dry-run-zh')
     await page.locator('.sidebar-foot select').selectOption('en')
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { text } from '../../shared/texts'
 import type { Services } from './services'
 import { deployModelsApi } from './deploy-api'
 import type { HandlersFor } from './handlers'
@@ -38,8 +39,8 @@ export const modelsApi = (s: Services) =>
     'models.compare': ({ a, b, samples, limit }, ctx) => {
       const samplesPath =
         'builtin' in samples ? path.join(s.resourcesDir, 'models', 'digits_samples_100.json') : resolveUserFile(samples, ctx, s.dataDir, ['.json'])
-      const job = s.jobs.start({ kind: 'models.compare', title: `Compare ${a} with ${b}` }, async (jc) => {
-        const report = await jc.step('Run both models on every sample', () =>
+      const job = s.jobs.start({ kind: 'models.compare', title: text('job.modelsCompare', { a, b }) }, async (jc) => {
+        const report = await jc.step(text('step.compareModels'), () =>
           s.models.compare(a, b, samplesPath, { limit, signal: jc.signal, onProgress: (done, total) => jc.progress(done, total) })
         )
         jc.log(

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { EdgeError } from '../../shared/errors'
-import { directClient } from '../api/dispatch'
 import type { EdgeDockApp } from '../app/create-app'
 import { defaultDataDir } from '../app/data-dir'
 import { projectRoot } from '../app/project-root'
@@ -54,8 +53,14 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
 
   const app = () =>
     (opened ??= import('../app/create-app').then(({ createApp }) => (ready = createApp({ dataDir: globals().dataDir }))))
+  // The dispatch module brings the zod contract; like the app it loads on the first call only, so
+  // --help, --version and argument errors never pay for it.
+  const client = async () => {
+    const [{ directClient }, loaded] = await Promise.all([import('../api/dispatch'), app()])
+    return directClient(loaded.dispatch)
+  }
   const ctx: CliContext = {
-    call: async (method, input) => directClient((await app()).dispatch)(method, input),
+    call: async (method, input) => (await client())(method, input),
     subscribe: async (listener) => (await app()).events.subscribe(listener),
     print: (value, human) => io.out(`${globals().json ? JSON.stringify(value, null, 2) : human()}\n`),
     err: io.err,

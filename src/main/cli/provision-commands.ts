@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { EdgeError } from '../../shared/errors'
-import { formatFleetResult, parseVarArgs, type FleetResult } from '../core/provision'
-import { checkUserIdentity } from '../core/ssh/user-identity'
+import type { FleetResult } from '../core/provision'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 
 const collect = (v: string, all: string[]) => [...all, v]
 
 /** The key file's text (a secret from here on) and its passphrase, checked here to name the file. */
-function readIdentity(file: string, passphraseEnv: string | undefined): { privateKey: string; passphrase?: string } {
+async function readIdentity(file: string, passphraseEnv: string | undefined): Promise<{ privateKey: string; passphrase?: string }> {
   const passphrase = passphraseEnv ? process.env[passphraseEnv] : undefined
   if (passphraseEnv && !passphrase) throw new EdgeError('INVALID_INPUT', `the environment variable ${passphraseEnv} is empty`)
   let privateKey: string
@@ -21,6 +20,8 @@ function readIdentity(file: string, passphraseEnv: string | undefined): { privat
     throw new EdgeError('IDENTITY_KEY_INVALID', `${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
   }
   const identity = { privateKey, ...(passphrase ? { passphrase } : {}) }
+  // ssh2 parses the key; it loads here rather than at every CLI start.
+  const { checkUserIdentity } = await import('../core/ssh/user-identity')
   checkUserIdentity(identity, file)
   return identity
 }
@@ -39,9 +40,11 @@ export function registerProvisionCommands(program: Command, c: CliContext): void
     .option('--identity <file>', 'first contact: your own private key file (e.g. ~/.ssh/id_ed25519), tried before the password')
     .option('--passphrase-env <VAR>', 'the --identity key\'s passphrase, from this environment variable')
     .action(async (targets: string[], o: { profile: string; var: string[]; varsCsv?: string; dryRun?: boolean; concurrency: string; maxFail?: string; passwordEnv?: string; identity?: string; passphraseEnv?: string }) => {
+      // The provisioning code (profile schemas in zod, YAML, CSV) loads only when provisioning.
+      const { formatFleetResult, parseVarArgs } = await import('../core/provision')
       const password = o.passwordEnv ? process.env[o.passwordEnv] : undefined
       if (o.passwordEnv && !password) throw new EdgeError('INVALID_INPUT', `the environment variable ${o.passwordEnv} is empty`)
-      const identity = o.identity ? readIdentity(o.identity, o.passphraseEnv) : undefined
+      const identity = o.identity ? await readIdentity(o.identity, o.passphraseEnv) : undefined
       const profile = /\.ya?ml$/i.test(o.profile) ? path.resolve(o.profile) : o.profile
       const { jobId } = await c.call('provision.run', {
         targets,

@@ -3,7 +3,6 @@ import type { Settings } from '../../shared/domain'
 import { useClient, useLive } from './client/client-context'
 import { JobsPanel } from './components/jobs-panel'
 import { I18nProvider, useI18n } from './i18n/i18n'
-import type { StringKey } from './i18n/strings'
 import { ComingPage } from './pages/coming-page'
 import { DevicesPage } from './pages/devices-page'
 import { HistoryPage } from './pages/history-page'
@@ -60,7 +59,7 @@ function Shell({ settings }: { settings: Settings }) {
         <nav aria-label="Main">
           {pages.map((p) => (
             <a key={p} href={`#/${p}`} className={p === page ? 'active' : ''} aria-current={p === page ? 'page' : undefined}>
-              {t(`nav.${p}` as StringKey)}
+              {t(`nav.${p}`)}
             </a>
           ))}
         </nav>

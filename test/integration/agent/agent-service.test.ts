@@ -194,7 +194,7 @@ describe('edgedock agent (bundled, real onnxruntime-node)', () => {
   })
 
   it('runs a benchmark and prints JSON', () => {
-    const r = spawnSync(process.execPath, [agentBundle, 'bench', '--model', path.join(root, 'models', 'v1'), '--runs', '20', '--warmup', '2', '--threads', '1'], {
+    const r = spawnSync(process.execPath, [agentBundle, 'bench', '--model', path.join(root, 'models', 'v1'), '--runs', '20', '--duration', '0', '--warmup', '2', '--threads', '1'], {
       env: { ...process.env, EDGEDOCK_ORT_DIR: ortDir },
       encoding: 'utf8'
     })

@@ -34,7 +34,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('runtime 
   })
 
   it('benchmarks the digits model from the bundle', () => {
-    const r = spawnSync(path.join(bundle.dir, 'bin/node'), [path.join(bundle.dir, 'agent/edgedock-agent.cjs'), 'bench', '--model', digitsModel, '--runs', '10', '--warmup', '1', '--threads', '1'], { encoding: 'utf8', cwd: tmp.dir })
+    const r = spawnSync(path.join(bundle.dir, 'bin/node'), [path.join(bundle.dir, 'agent/edgedock-agent.cjs'), 'bench', '--model', digitsModel, '--runs', '10', '--duration', '0', '--warmup', '1', '--threads', '1'], { encoding: 'utf8', cwd: tmp.dir })
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({ runs: 10, inputDims: [1, 1, 8, 8], runtime: { onnxruntime: '1.30.0', arch: 'x64' } })
   })

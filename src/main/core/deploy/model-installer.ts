@@ -2,6 +2,7 @@
 // code: the same upload, checks, switch, health verdict and automatic rollback. The unit's model is
 // named as the profile names it, `name@version`.
 import { EdgeError } from '../../../shared/errors'
+import { englishOf } from '../../../shared/texts'
 import type { ModelStore } from '../models/model-store'
 import type { ModelInstaller, RemoteShell } from '../provision/remote-shell'
 import { isDeviceShell, type DeviceShell } from './device-shell'
@@ -32,7 +33,7 @@ export function modelInstaller(models: Pick<ModelStore, 'get' | 'filePath'>, opt
           signal: io.signal,
           log: (_level, text) => io.log(text),
           phase: (name, fn) => {
-            io.log(name)
+            io.log(englishOf(name))
             return fn()
           }
         }

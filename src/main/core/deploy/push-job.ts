@@ -2,7 +2,9 @@
 // (installed if the unit has none), push (see push-to-unit.ts), history entry. Progress is bytes
 // over all units; units that already have the version drop out of the total.
 import type { ModelPushResult } from '../../../shared/deploy'
+import type { Text } from '../../../shared/domain'
 import type { EdgeError } from '../../../shared/errors'
+import { text } from '../../../shared/texts'
 import type { ModelStore } from '../models/model-store'
 import type { RuntimeInstaller } from '../provision/remote-shell'
 import type { DeviceLayout } from '../runtime'
@@ -10,7 +12,7 @@ import { waitForService } from './device-health'
 import type { DeviceShell } from './device-shell'
 import { pushToUnit, type PushModel, type PushUnitOptions } from './push-to-unit'
 import { currentRuntimeVersion } from './unit-models'
-import { startUnitJob, type Unit, type UnitJobDeps } from './unit-job'
+import { startUnitJob, unitsWhere, type Unit, type UnitJobDeps } from './unit-job'
 
 export interface PushJobDeps extends UnitJobDeps {
   models: Pick<ModelStore, 'get' | 'filePath'>
@@ -45,7 +47,7 @@ export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
     deps,
     {
       kind: 'models.push',
-      title: `Push ${what} to ${req.units.length === 1 ? req.units[0]?.label : `${req.units.length} units`}`,
+      title: text('job.push', { model: what, where: unitsWhere(req.units) }),
       unit: 'bytes',
       units: req.units,
       password: req.password,
@@ -102,7 +104,7 @@ export async function ensureRuntime(
   installer: RuntimeInstaller,
   signal: AbortSignal,
   log: (text: string) => void,
-  step: <T>(name: string, fn: () => Promise<T>) => Promise<T>,
+  step: <T>(name: string | Text, fn: () => Promise<T>) => Promise<T>,
   layout?: DeviceLayout
 ): Promise<void> {
   const active = await currentRuntimeVersion(shell, signal, layout)
@@ -110,7 +112,7 @@ export async function ensureRuntime(
     if (active !== installer.wanted()) log(`Runtime ${active} is installed (this EdgeDock has ${installer.wanted()}; "edgedock runtime install" updates it)`)
     return
   }
-  await step('Install the EdgeDock runtime', async () => {
+  await step(text('step.installRuntime'), async () => {
     await installer.install(shell, { signal, log })
     await waitForService(shell, { signal, timeoutMs: 120_000, pollMs: 2000 })
   })

@@ -4,7 +4,9 @@
 // the version it named before and the unit is checked to serve it again: the job then fails with
 // MODEL_PUSH_ROLLED_BACK, saying why. Old versions beyond the newest `keep` are pruned.
 import path from 'node:path'
+import type { Text } from '../../../shared/domain'
 import { EdgeError } from '../../../shared/errors'
+import { text } from '../../../shared/texts'
 import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, type DeviceLayout, type RunStep } from '../runtime'
 import { waitForService, waitForVersion, type SwitchVerdict, type WaitOptions } from './device-health'
 import type { DeviceShell } from './device-shell'
@@ -32,7 +34,7 @@ export interface PushUnitOptions {
 
 export interface PushUnitIo extends StepIo {
   /** Marks a phase of the push (a job step). */
-  phase<T>(name: string, fn: () => Promise<T>): Promise<T>
+  phase<T>(name: string | Text, fn: () => Promise<T>): Promise<T>
 }
 
 export type PushUnitResult =
@@ -46,7 +48,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   const waitOpts = (timeoutMs: number): WaitOptions => ({ signal, timeoutMs, ...opts.wait })
   const loadTimeoutMs = opts.loadTimeoutMs ?? 90_000
 
-  const { previous, present } = await io.phase('Look at the unit', async () => {
+  const { previous, present } = await io.phase(text('step.lookAtUnit'), async () => {
     const previous = await currentModelVersion(shell, signal, layout)
     const present = (await runRaw(shell, plan.probe, signal)).code === 0
     io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : 'is not on the unit yet'}`)
@@ -54,14 +56,14 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   })
 
   if (present && previous === model.version) {
-    const v = await io.phase('Check health', () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
+    const v = await io.phase(text('step.checkHealth'), () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
     if (v.state === 'serving') return { outcome: 'already-current', uploadedBytes: 0, previousVersion: previous, servingVersion: model.version }
     io.log('warn', `${model.version} is current but not served (${describe(v)}); switching again`)
   }
 
   let uploadedBytes = 0
   if (!present) {
-    await io.phase(`Upload ${model.name} ${model.version}`, async () => {
+    await io.phase(text('step.upload', { model: model.name, version: model.version }), async () => {
       // One round trip (see runBatch): the conflict check, a clean staging folder and meta.json, the
       // file streamed in, its sha256 checked on the unit, made root's, flushed, renamed, flushed.
       const finalDir = path.posix.join(layout.modelsDir, model.version)
@@ -82,13 +84,13 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   }
 
   // The switch only happens while the service answers: otherwise nobody would load, judge or roll back.
-  await io.phase('Check the inference service', () => waitForService(shell, waitOpts(opts.serviceTimeoutMs ?? 90_000)))
-  await io.phase(`Switch to ${model.version}`, () => runBatch(shell, plan.activate, io))
-  const verdict = await io.phase(`Check that ${model.version} serves`, () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
+  await io.phase(text('step.checkService'), () => waitForService(shell, waitOpts(opts.serviceTimeoutMs ?? 90_000)))
+  await io.phase(text('step.switchTo', { version: model.version }), () => runBatch(shell, plan.activate, io))
+  const verdict = await io.phase(text('step.checkServes', { version: model.version }), () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
 
   if (verdict.state === 'serving') {
     io.log('info', `${shell.where} serves ${model.name} ${model.version}`)
-    await io.phase('Remove old versions', () => prune(shell, [model.version, previous].filter((v): v is string => !!v), opts.keep ?? 3, layout, io)).catch((err: unknown) =>
+    await io.phase(text('step.removeOldVersions'), () => prune(shell, [model.version, previous].filter((v): v is string => !!v), opts.keep ?? 3, layout, io)).catch((err: unknown) =>
       // Serving the new version is what matters; a failed clean-up is only worth a warning.
       io.log('warn', `Old versions were not removed: ${(err as Error).message}`)
     )
@@ -98,7 +100,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   const why = describe(verdict)
   io.log('error', `${model.version} does not serve on ${shell.where}: ${why}`)
   if (!previous || previous === model.version) throw new EdgeError('MODEL_PUSH_NOT_LOADED', `${model.name} ${model.version} on ${shell.where}: ${why}`)
-  await io.phase(`Roll back to ${previous}`, () => switchAndWait(shell, previous, layout, io, waitOpts(loadTimeoutMs), why)).catch((err: unknown) => {
+  await io.phase(text('step.rollBackTo', { version: previous }), () => switchAndWait(shell, previous, layout, io, waitOpts(loadTimeoutMs), why)).catch((err: unknown) => {
     if (signal.aborted || (err instanceof EdgeError && err.code === 'MODEL_ROLLBACK_FAILED')) throw err
     // Never a bare step error here: the message must say the unit is between versions.
     throw new EdgeError('MODEL_ROLLBACK_FAILED', `${previous} on ${shell.where}: ${(err as Error).message} (after ${model.version} did not serve: ${why})`, { cause: err })

@@ -2,10 +2,11 @@
 // skipped where the same version is installed and intact; the service is then checked to answer.
 // Uploads report bytes (the total is known only per unit, once its bundle is built).
 import type { RuntimeInstallResult } from '../../../shared/deploy'
+import { text } from '../../../shared/texts'
 import type { RuntimeInstaller } from '../provision/remote-shell'
 import { waitForService } from './device-health'
 import type { DeviceShell } from './device-shell'
-import { startUnitJob, type Unit, type UnitJobDeps } from './unit-job'
+import { startUnitJob, unitsWhere, type Unit, type UnitJobDeps } from './unit-job'
 
 export interface RuntimeJobDeps extends UnitJobDeps {
   runtimeFor: (sshUser: string) => RuntimeInstaller
@@ -20,11 +21,11 @@ export function startRuntimeJob(deps: RuntimeJobDeps, req: { units: Unit[]; pass
   const sent = new Map<Unit, number>()
   return startUnitJob<UnitEntry>(
     deps,
-    { kind: 'runtime.install', title: `Install the EdgeDock runtime on ${req.units.length === 1 ? req.units[0]?.label : `${req.units.length} units`}`, unit: 'bytes', units: req.units, password: req.password },
+    { kind: 'runtime.install', title: text('job.runtimeInstall', { where: unitsWhere(req.units) }), unit: 'bytes', units: req.units, password: req.password },
     async (shell, unit, ctx, step) => {
       const installer = deps.runtimeFor(unit.user)
       const wanted = installer.wanted()
-      const installed = await step('Look at the unit', () => installer.installed(shell, ctx.signal))
+      const installed = await step(text('step.lookAtUnit'), () => installer.installed(shell, ctx.signal))
       if (installed === wanted) {
         ctx.log('info', `${unit.label} already has runtime ${wanted}`)
         addHistory(unit, ctx.jobId, 'ok', `Runtime ${wanted} was already installed`)
@@ -47,8 +48,8 @@ export function startRuntimeJob(deps: RuntimeJobDeps, req: { units: Unit[]; pass
           base += last
         }
       }
-      await step(`Install runtime ${wanted}`, () => installer.install(counting, { signal: ctx.signal, log: (t) => ctx.log('info', t) }))
-      await step('Check the inference service', () => waitForService(shell, { signal: ctx.signal, timeoutMs: 120_000 }))
+      await step(text('step.installRuntimeVersion', { version: wanted }), () => installer.install(counting, { signal: ctx.signal, log: (t) => ctx.log('info', t) }))
+      await step(text('step.checkService'), () => waitForService(shell, { signal: ctx.signal, timeoutMs: 120_000 }))
       addHistory(unit, ctx.jobId, 'ok', `Installed runtime ${wanted} (was ${installed ?? 'none'})`)
       return { entry: entry(unit, { outcome: 'installed', runtimeVersion: wanted, error: null }) }
     },

@@ -3,8 +3,10 @@
 // cancel signal and secrets, a concurrency cap, per-unit history entries, and one plain error at the
 // end that names the failed units.
 import os from 'node:os'
+import type { Text } from '../../../shared/domain'
 import { EdgeError } from '../../../shared/errors'
 import { formatTarget } from '../../../shared/target'
+import { text } from '../../../shared/texts'
 import type { DeviceService } from '../devices/device-service'
 import type { JobContext, JobRunner, JobSpec } from '../jobs/job-runner'
 import type { HistoryRepo } from '../../store/history-repo'
@@ -49,6 +51,11 @@ export function resolveUnits(devices: UnitJobDeps['devices'], refs: readonly str
   return units
 }
 
+/** Where a job runs, for its title: the unit's label, or "N units". */
+export function unitsWhere(units: readonly Unit[]): string | Text {
+  return units.length === 1 && units[0] ? units[0].label : text('units.n', { n: units.length })
+}
+
 /** "root (cli)": who started the job, for history. */
 export function whoFor(transport: 'electron' | 'station' | 'cli'): string {
   let user = 'desktop'
@@ -67,7 +74,7 @@ export function whoFor(transport: 'electron' | 'station' | 'cli'): string {
 export function startUnitJob<R extends { error: string | null }>(
   deps: UnitJobDeps,
   spec: Omit<JobSpec, 'deviceId'> & { units: Unit[]; password?: string | undefined; concurrency?: number | undefined },
-  work: (shell: DeviceShell, unit: Unit, ctx: JobContext, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>) => Promise<{ entry: R; failure?: EdgeError }>,
+  work: (shell: DeviceShell, unit: Unit, ctx: JobContext, step: <T>(name: string | Text, fn: () => Promise<T>) => Promise<T>) => Promise<{ entry: R; failure?: EdgeError }>,
   onError: (unit: Unit, error: EdgeError, ctx: JobContext) => R,
   finish: (ctx: JobContext, entries: R[]) => void
 ): string {
@@ -77,11 +84,10 @@ export function startUnitJob<R extends { error: string | null }>(
     if (spec.password) ctx.secret(spec.password)
     const failures: { unit: Unit; error: EdgeError }[] = []
     const entries = await runUnits(units, spec.concurrency ?? 4, async (unit) => {
-      const prefix = single ? '' : `${unit.label}: `
-      const step = <T>(name: string, fn: () => Promise<T>) => ctx.step(`${prefix}${name}`, fn)
+      const step = <T>(name: string | Text, fn: () => Promise<T>) => ctx.step(single ? name : text('step.onUnit', { unit: unit.label, step: name }), fn)
       let shell: DeviceShell | null = null
       try {
-        shell = await step(`Connect to ${formatTarget(unit)}`, () => deps.connect(unit, spec.password, ctx))
+        shell = await step(text('step.connect', { target: formatTarget(unit) }), () => deps.connect(unit, spec.password, ctx))
         const r = await work(shell, unit, ctx, step)
         if (r.failure) failures.push({ unit, error: r.failure })
         return r.entry

@@ -4,6 +4,7 @@
 import type { SerialBootstrapStep } from '../discovery/serial-bootstrap'
 import { serialBootstrap, type Observation, type UnitInterface } from '../discovery'
 import type { OpenConsole } from '../discovery/serial-open'
+import { text } from '../../../shared/texts'
 import { cmd } from '../ssh'
 import type { JobContext } from '../jobs/job-runner'
 import type { DevicesRepo } from '../../store/devices-repo'
@@ -50,13 +51,13 @@ export async function runConsoleBootstrap(deps: ConsoleBootstrapDeps, req: Conso
   // The password goes to the console only: login(1) does not echo it, the transcript is not logged
   // and no error carries console output. (It is not registered as a job secret: the job log's
   // substring redaction would turn the default "raspberry" into "***" inside "raspberrypi".)
-  const port = await ctx.step(`Open ${req.path}`, () => deps.openPort(req.path, req.baudRate))
+  const port = await ctx.step(text('step.openPort', { path: req.path }), () => deps.openPort(req.path, req.baudRate))
   // Cancelling closes the port; the bootstrap then stops with SERIAL_CONSOLE_CLOSED.
   const onAbort = () => void port.close()
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   let result
   try {
-    result = await ctx.step(`Log in as ${req.user} on the console`, () =>
+    result = await ctx.step(text('step.consoleLogin', { user: req.user }), () =>
       serialBootstrap(port.stream, {
         username: req.user,
         password: req.password,

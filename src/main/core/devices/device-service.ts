@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Device } from '../../../shared/domain'
 import { EdgeError } from '../../../shared/errors'
-import { formatTarget, parseTarget } from '../../../shared/target'
+import { formatTarget, nameLooksLikeAddress } from '../../../shared/target'
+import { text } from '../../../shared/texts'
 import type { DevicesRepo } from '../../store/devices-repo'
 import type { HistoryRepo } from '../../store/history-repo'
 import type { EventHub } from '../event-hub'
@@ -10,6 +11,7 @@ import type { JobRunner } from '../jobs/job-runner'
 import { mapLimit } from '../map-limit'
 import { addressOf } from './apply-observations'
 import { blankDevice } from './blank-device'
+import { resolveDeviceRef } from './resolve-ref'
 import type { SshProbe } from '../net/probe-ssh'
 
 export interface DeviceServiceDeps {
@@ -32,6 +34,11 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     return d
   }
 
+  // A name such as "10.0.0.7" would be read as that address by every "name or address" command.
+  const checkName = (name: string) => {
+    if (nameLooksLikeAddress(name)) throw new EdgeError('DEVICE_NAME_LOOKS_LIKE_ADDRESS', name.trim())
+  }
+
   const uniqueName = (base: string): string => {
     let name = base
     for (let i = 2; devices.findByName(name); i++) name = `${base} (${i})`
@@ -43,20 +50,15 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     get,
     uniqueName,
 
-    /** Finds a device by id, by name or by `user@host[:port]`, as the CLI's targets are written. */
-    resolve(ref: string): Device {
-      const byId = devices.get(ref) ?? devices.findByName(ref)
-      if (byId) return byId
-      const t = parseTarget(ref)
-      const byAddress = t.ok ? devices.findByAddress(t.target.host, t.target.port) : undefined
-      if (!byAddress) throw new EdgeError('DEVICE_NOT_FOUND', ref)
-      return byAddress
-    },
+    /** Finds a device by id, id prefix, name or `user@host[:port]`; refuses a reference that fits two. */
+    resolve: (ref: string): Device => resolveDeviceRef(devices, ref),
 
     add(input: { host: string; port: number; user: string; name?: string | undefined }): Device {
       if (devices.findByAddress(input.host, input.port)) {
         throw new EdgeError('DEVICE_EXISTS', formatTarget(input))
       }
+      // The default name (the host itself) names this unit's own address, so only a given name is checked.
+      if (input.name) checkName(input.name)
       if (input.name && devices.findByName(input.name)) throw new EdgeError('DEVICE_NAME_TAKEN', input.name)
       const device = blankDevice({
         id: randomUUID(),
@@ -96,6 +98,7 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     rename(id: string, name: string): Device {
       const d = get(id)
       if (d.name === name) return d
+      checkName(name)
       const other = devices.findByName(name)
       if (other && other.id !== id) throw new EdgeError('DEVICE_NAME_TAKEN', name)
       devices.update(id, { name })
@@ -114,11 +117,11 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     /** Checks that SSH answers on each device; marks it online or offline. Returns the job id. */
     check(ids?: string[]): string {
       const targets = ids && ids.length > 0 ? ids.map(get) : devices.list()
-      const job = jobs.start({ kind: 'devices.check', title: `Check ${targets.length} device(s)` }, async (ctx) => {
+      const job = jobs.start({ kind: 'devices.check', title: text('job.devicesCheck', { n: targets.length }) }, async (ctx) => {
         let done = 0
         let online = 0
         ctx.progress(0, targets.length)
-        await ctx.step('Connect to SSH on each device', () =>
+        await ctx.step(text('step.connectEach'), () =>
           mapLimit(targets, 16, async (d) => {
             if (addressOf(d) === null) {
               // Its address went to another unit (see apply-observations): nothing to connect to.

@@ -1,5 +1,6 @@
 // LAN discovery as a job (sweep + neighbour table + mDNS, merged into the inventory) and USB snapshots.
 import type { Settings } from '../../../shared/domain'
+import { text } from '../../../shared/texts'
 import { discoverLan, discoveredDevices, type LanDiscoveryPorts, type UsbSnapshot } from '../discovery'
 import type { DevicesRepo } from '../../store/devices-repo'
 import type { HistoryRepo } from '../../store/history-repo'
@@ -30,8 +31,8 @@ export function createDiscoveryService(deps: DiscoveryServiceDeps) {
   return {
     /** Starts a LAN scan job; its result lists what was found (the CLI's --json items). */
     scan(opts: { subnets?: string[]; timeoutMs?: number; mdns?: boolean; login?: LoginCredentials }): string {
-      const job = deps.jobs.start({ kind: 'discovery.scan', title: 'Scan the network for Raspberry Pis' }, async (ctx) => {
-        const result = await ctx.step('Sweep subnets, read the neighbour table, browse mDNS', () =>
+      const job = deps.jobs.start({ kind: 'discovery.scan', title: text('job.scan') }, async (ctx) => {
+        const result = await ctx.step(text('step.sweep'), () =>
           discoverLan(deps.lan, {
             subnets: opts.subnets && opts.subnets.length ? opts.subnets : undefined,
             timeoutMs: opts.timeoutMs,
@@ -45,10 +46,10 @@ export function createDiscoveryService(deps: DiscoveryServiceDeps) {
         const { login } = opts
         if (login) {
           const ips = [...new Set(result.observations.filter((o) => o.source === 'ssh-sweep' && o.ip).map((o) => o.ip as string))]
-          const facts = await ctx.step(`Log in as ${login.user} and read model, serial, OS`, () => loginObservations(deps.ssh, ips, login, ctx, Date.now))
+          const facts = await ctx.step(text('step.loginAndRead', { user: login.user }), () => loginObservations(deps.ssh, ips, login, ctx, Date.now))
           result.observations.push(...facts)
         }
-        const changes = await ctx.step('Update the inventory', async () =>
+        const changes = await ctx.step(text('step.updateInventory'), async () =>
           applyObservations(deps.devices, result.observations, {
             defaultUser: deps.settings().defaultUser,
             uniqueName: deps.uniqueName,
@@ -77,7 +78,7 @@ export function createDiscoveryService(deps: DiscoveryServiceDeps) {
     usb: (): Promise<UsbSnapshot> => deps.scanUsb(),
     /** Starts a serial console bootstrap job; its result: hostname, address, MAC, SSH state, inventory id. */
     consoleBootstrap(req: ConsoleBootstrapRequest): string {
-      const job = deps.jobs.start({ kind: 'usb.console-bootstrap', title: `Set up the unit on serial console ${req.path}` }, async (ctx) => {
+      const job = deps.jobs.start({ kind: 'usb.console-bootstrap', title: text('job.consoleBootstrap', { path: req.path }) }, async (ctx) => {
         const result = await runConsoleBootstrap(
           {
             devices: deps.devices,

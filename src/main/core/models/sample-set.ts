@@ -1,6 +1,6 @@
 // A labelled sample set: `{inputs: number[][], labels: number[]}`, one flat row per sample (as
 // digits_test.json: 64 floats per 8x8 image). Rows are reshaped to each model's input shape.
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { z } from 'zod'
 import { SamplesInvalidError } from './errors'
@@ -28,8 +28,26 @@ export function parseSampleSet(value: unknown): SampleSet {
   return { inputs: result.data.inputs, labels: result.data.labels }
 }
 
+/**
+ * Room for a few hundred face crops as JSON numbers; checked before reading, so a wrong file (a disk
+ * image, /dev/zero) is refused at once instead of filling memory.
+ */
+export const MAX_SAMPLE_SET_BYTES = 256 * 1024 * 1024
+
 export async function loadSampleSet(path: string): Promise<SampleSet> {
   let text: string
+  let size: number
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) throw new Error('not a regular file')
+    size = info.size
+  } catch (err) {
+    throw new SamplesInvalidError(`cannot read ${basename(path)}`, err)
+  }
+  if (size > MAX_SAMPLE_SET_BYTES) {
+    const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
+    throw new SamplesInvalidError(`${basename(path)} is ${mib(size)}, larger than the ${mib(MAX_SAMPLE_SET_BYTES)} limit (use fewer samples)`)
+  }
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {

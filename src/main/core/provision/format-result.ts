@@ -14,6 +14,8 @@ const STATUS_WORDS: Record<UnitResult['status'], string> = {
 function stepLines(step: StepReport): string[] {
   if (step.status === 'skipped') return [`  - ${step.title}: skipped (${step.note ?? ''})`]
   if (step.status === 'failed') return [`  ✗ ${step.title}: ${step.note ?? 'failed'}`]
+  // A check that passed says what it found ("edgedock-inference runs; no model yet").
+  if (step.status === 'unchanged' && step.note) return [`  ✓ ${step.title}: ${step.note}`]
   const mark = step.status === 'would-change' ? '~' : '+'
   return step.changes.map((c) => `  ${mark} ${c.field}: ${c.from ?? '(none)'} -> ${c.to}`)
 }

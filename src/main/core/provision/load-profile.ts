@@ -1,8 +1,8 @@
 // Finds a profile by built-in name or by file path. Built-ins live in resources/profiles.
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { EdgeError } from '../../../shared/errors'
-import { parseProfile, type Profile } from './profile'
+import { MAX_PROFILE_BYTES, parseProfile, tooLarge, type Profile } from './profile'
 
 export async function builtinProfileNames(profilesDir: string): Promise<string[]> {
   const files = await readdir(profilesDir).catch(() => [] as string[])
@@ -16,8 +16,14 @@ export async function loadProfile(nameOrFile: string, profilesDir: string): Prom
   if (!isBuiltin && !/\.ya?ml$/i.test(file)) throw new EdgeError('PROFILE_NOT_FOUND', nameOrFile)
   let text: string
   try {
+    // Checked before reading, so a huge file (or a device such as /dev/zero) is never loaded into memory.
+    const info = await stat(file)
+    if (!info.isFile()) throw new EdgeError('PROFILE_NOT_FOUND', nameOrFile)
+    const size = info.size
+    if (size > MAX_PROFILE_BYTES) throw new EdgeError('PROFILE_INVALID', `${path.basename(file)}: ${tooLarge(size, MAX_PROFILE_BYTES)}`)
     text = await readFile(file, 'utf8')
-  } catch {
+  } catch (err) {
+    if (err instanceof EdgeError) throw err
     throw new EdgeError('PROFILE_NOT_FOUND', nameOrFile)
   }
   return parseProfile(text, isBuiltin ? `built-in profile ${nameOrFile}` : path.basename(file))

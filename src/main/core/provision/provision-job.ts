@@ -2,6 +2,7 @@
 // the form, not a failed job), then live per-unit lines in the job log, progress in units, and the
 // FleetResult as the job's result. The job fails when any unit failed, so history says so.
 import { EdgeError } from '../../../shared/errors'
+import { text } from '../../../shared/texts'
 import type { JobContext, JobRunner } from '../jobs/job-runner'
 import type { ProvisionEvent } from './provision-types'
 import { prepareProvision, type ProvisionDeps, type ProvisionInput } from './provision'
@@ -12,7 +13,8 @@ export type ProvisionJobDeps = Omit<ProvisionDeps, 'signal' | 'log'>
 export function startProvisionJob(jobs: Pick<JobRunner, 'start'>, input: ProvisionInput, deps: ProvisionJobDeps, spec: { deviceId?: string | null } = {}) {
   const units = prepareProvision(input)
   const dryRun = input.dryRun ?? false
-  const title = `${dryRun ? 'Dry run' : 'Provision'} ${input.profile.name} on ${units.length === 1 ? units[0]?.target : `${units.length} units`}`
+  const where = units.length === 1 && units[0] ? units[0].target : text('units.n', { n: units.length })
+  const title = text(dryRun ? 'job.dryRun' : 'job.provision', { profile: input.profile.name, where })
   return jobs.start({ kind: dryRun ? 'provision-dry-run' : 'provision', title, deviceId: spec.deviceId ?? null, unit: 'items' }, async (ctx: JobContext) => {
     for (const u of units) for (const s of u.secrets) ctx.secret(s)
     let finished = 0

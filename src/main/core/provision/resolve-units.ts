@@ -2,6 +2,8 @@
 // technician typed is checked here, before any unit is contacted: an unknown variable, a missing one,
 // a value with shell characters or a hostname that is not an RFC 1123 label stops the whole run.
 import { EdgeError, type ErrorCode } from '../../../shared/errors'
+import type { Text } from '../../../shared/domain'
+import { englishOf } from '../../../shared/texts'
 import type { Profile } from './profile'
 import type { StepKind } from './step-kind'
 import { expand } from './template'
@@ -20,7 +22,9 @@ export interface ResolvedStep {
   id: string
   kind: StepKind
   params: unknown
+  /** English, for logs and the CLI; `titleText` is the same title as a Text when the kind gives one. */
   title: string
+  titleText: Text | null
 }
 
 export interface ResolvedUnit {
@@ -74,7 +78,8 @@ function resolveSteps(profile: Profile, values: Record<string, string>): Resolve
       const shown = typeof expanded[key] === 'string' && !/psk|secret|password/i.test(key) ? ` ("${String(expanded[key])}")` : ''
       throw new Problem(`step ${step.id}: ${key}${shown} ${issue?.message ?? 'is not valid'}`)
     }
-    return { id: step.id, kind: step.kind, params: parsed.data, title: step.kind.title(parsed.data) }
+    const title = step.kind.title(parsed.data)
+    return { id: step.id, kind: step.kind, params: parsed.data, title: englishOf(title), titleText: typeof title === 'string' ? null : title }
   })
 }
 

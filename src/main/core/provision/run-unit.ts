@@ -1,7 +1,9 @@
 // Provisions one unit: each step checks, plans, and (unless this is a dry run) applies and verifies;
 // handlers run once at the end. The first failing step stops the unit; the report says which step
 // failed and why, and the command's output is already in the log.
+import type { Text } from '../../../shared/domain'
 import { EdgeError, serializeError } from '../../../shared/errors'
+import { englishOf } from '../../../shared/texts'
 import { HANDLERS } from './handlers'
 import type { ProvisionEvent, StepReport, UnitResult } from './provision-types'
 import type { RemoteShell } from './remote-shell'
@@ -21,8 +23,11 @@ export interface UnitRunOptions {
   sleep: StepEnv['sleep']
   now: () => number
   /** Wraps each step (a one-unit job records its steps through JobContext.step). */
-  stepHook?: (<T>(title: string, fn: () => Promise<T>) => Promise<T>) | undefined
+  stepHook?: (<T>(title: string | Text, fn: () => Promise<T>) => Promise<T>) | undefined
 }
+
+/** A note for a step report: always the English, and the Text when there is one. */
+const noteOf = (note: string | Text): { note: string; noteText?: Text } => (typeof note === 'string' ? { note } : { note: englishOf(note), noteText: note })
 
 function redactor(secrets: readonly string[]) {
   return (text: string) => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text)
@@ -34,7 +39,7 @@ export async function runUnit(o: UnitRunOptions): Promise<UnitResult> {
   const redact = redactor(unit.secrets)
   const log: Log = (level, text) => o.log(level, redact(`[${unit.target}] ${text}`))
   const io = stepIo(o.shell, o.signal, log)
-  const env: StepEnv = { io, shell: o.shell, dryRun: o.dryRun, ports: o.ports, publicKey: o.publicKey, changesSoFar: 0, sleep: o.sleep, now: o.now }
+  const env: StepEnv = { io, shell: o.shell, dryRun: o.dryRun, ports: o.ports, publicKey: o.publicKey, rebootNeededBy: [], sleep: o.sleep, now: o.now }
   const emit = (e: ProvisionEvent) => o.onEvent?.(e)
   const reports: StepReport[] = []
   const pending = new Set<HandlerName>()
@@ -51,25 +56,26 @@ export async function runUnit(o: UnitRunOptions): Promise<UnitResult> {
     }
   }
 
-  const runStep = (step: ResolvedStep): Promise<void> => (o.stepHook ? o.stepHook(step.title, () => stepBody(step)) : stepBody(step))
+  const runStep = (step: ResolvedStep): Promise<void> => (o.stepHook ? o.stepHook(step.titleText ?? step.title, () => stepBody(step)) : stepBody(step))
   const stepBody = async (step: ResolvedStep): Promise<void> => {
-    const base = { id: step.id, kind: step.kind.kind, title: step.title }
+    const base = { id: step.id, kind: step.kind.kind, title: step.title, ...(step.titleText ? { titleText: step.titleText } : {}) }
     emit({ type: 'step-started', target: unit.target, stepId: step.id, title: step.title })
     const finish = (report: StepReport) => {
       reports.push(report)
       emit({ type: 'step-finished', target: unit.target, step: report })
     }
     try {
-      if (o.dryRun && step.kind.dryRunNote) return finish({ ...base, status: 'skipped', changes: [], note: step.kind.dryRunNote })
+      if (o.dryRun && step.kind.dryRunNote) return finish({ ...base, status: 'skipped', changes: [], ...noteOf(step.kind.dryRunNote) })
       const facts = await step.kind.check(env, step.params)
       const plan = step.kind.plan(facts, step.params, env)
       if ('skip' in plan) {
-        log('info', `${step.title}: skipped, ${plan.skip}`)
-        return finish({ ...base, status: 'skipped', changes: [], note: plan.skip })
+        log('info', `${step.title}: skipped, ${englishOf(plan.skip)}`)
+        return finish({ ...base, status: 'skipped', changes: [], ...noteOf(plan.skip) })
       }
       const { changes } = plan
-      env.changesSoFar += changes.length
-      if (changes.length === 0) return finish({ ...base, status: 'unchanged', changes })
+      if (changes.length === 0) return finish({ ...base, status: 'unchanged', changes, ...(plan.note ? noteOf(plan.note) : {}) })
+      // Counted before apply: a dry run must plan the same reboot the real run makes.
+      if (step.kind.needsReboot) env.rebootNeededBy.push(step.title)
       for (const c of changes) log('info', `${step.title}: ${c.field}: ${c.from ?? '(none)'} -> ${c.to}`)
       if (o.dryRun) {
         for (const h of step.kind.notifies ?? []) pending.add(h)

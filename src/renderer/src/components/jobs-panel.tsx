@@ -3,18 +3,18 @@ import { useEffect, useState } from 'react'
 import type { Job } from '../../../shared/domain'
 import { useClient } from '../client/client-context'
 import { useI18n } from '../i18n/i18n'
-import { dictionaries, type StringKey } from '../i18n/strings'
+import { isMessageKey, type PlainKey } from '../../../shared/i18n'
 import { JobProgress } from './job-progress'
 import { hostKeyChangeOf, sameChange } from './host-key/host-key-change'
 import { HostKeyNotice } from './host-key/host-key-notice'
 
 export function JobsPanel() {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, say } = useI18n()
   const [jobs, setJobs] = useState<Job[]>([])
   const kindLabel = (kind: string): string | null => {
-    const key = `jobkind.${kind}` as StringKey
-    return key in dictionaries.en ? t(key) : null
+    const key = `jobkind.${kind}`
+    return isMessageKey(key) ? t(key as PlainKey) : null
   }
 
   useEffect(() => {
@@ -33,14 +33,14 @@ export function JobsPanel() {
           <li key={j.id} className={`job job-${j.state}`} data-testid="job">
             <div className="job-head">
               <span className="job-title">
-                {kindLabel(j.kind) ?? j.title}
-                {kindLabel(j.kind) && <small className="job-sub">{j.title}</small>}
+                {kindLabel(j.kind) ?? say(j.titleText, j.title)}
+                {kindLabel(j.kind) && <small className="job-sub">{say(j.titleText, j.title)}</small>}
               </span>
               <span className={`pill pill-${j.state}`}>{t(`jobs.state.${j.state}`)}</span>
             </div>
             {j.state === 'running' && (
               <>
-                <div className="job-step">{j.step}</div>
+                <div className="job-step">{j.step === null ? null : say(j.stepText, j.step)}</div>
                 <JobProgress job={j} />
               </>
             )}

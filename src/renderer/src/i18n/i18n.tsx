@@ -1,28 +1,28 @@
 // Language state for the UI. The choice is stored in EdgeDock's settings (SQLite), so it survives
-// reloads and is shared by the desktop app and the station.
+// reloads and is shared by the desktop app and the station. The words are in src/shared/i18n.
 import { createContext, useCallback, useContext, type ReactNode } from 'react'
+import type { Text } from '../../../shared/domain'
 import { errorMessage, isErrorCode, type Language } from '../../../shared/errors'
-import { dictionaries, type StringKey } from './strings'
+import { translate, type ArgsFor, type MessageKey } from '../../../shared/i18n'
+import { textOr } from '../../../shared/texts'
 
-export type Translate = (key: StringKey, vars?: Record<string, string | number>) => string
+/** Typed by key and variables: `t('devices.count', { n })`; a wrong or missing variable fails tsc. */
+export type Translate = <K extends MessageKey>(key: K, ...vars: ArgsFor<K>) => string
 
 interface I18n {
   lang: Language
   t: Translate
+  /** Core-made text (a job title, a step) in the UI language; the stored English when there is no
+   * text (older rows) or its key is unknown here (written by a newer EdgeDock). */
+  say: (text: Text | null | undefined, english: string) => string
   errorText: (err: unknown) => string
 }
 
 const Ctx = createContext<I18n | null>(null)
 
 export function I18nProvider({ lang, children }: { lang: Language; children: ReactNode }) {
-  const t = useCallback<Translate>(
-    (key, vars) => {
-      let s: string = dictionaries[lang][key]
-      for (const [k, v] of Object.entries(vars ?? {})) s = s.replaceAll(`{${k}}`, String(v))
-      return s
-    },
-    [lang]
-  )
+  const t = useCallback<Translate>((key, ...vars) => translate(lang, key, ...vars), [lang])
+  const say = useCallback((text: Text | null | undefined, english: string) => textOr(text, english, lang), [lang])
   const errorText = useCallback(
     (err: unknown) => {
       const e = err as { code?: unknown; detail?: string; message?: string }
@@ -30,7 +30,7 @@ export function I18nProvider({ lang, children }: { lang: Language; children: Rea
     },
     [lang]
   )
-  return <Ctx.Provider value={{ lang, t, errorText }}>{children}</Ctx.Provider>
+  return <Ctx.Provider value={{ lang, t, say, errorText }}>{children}</Ctx.Provider>
 }
 
 export function useI18n(): I18n {

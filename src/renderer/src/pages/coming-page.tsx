@@ -1,8 +1,8 @@
-import type { StringKey } from '../i18n/strings'
+import type { PlainKey } from '../../../shared/i18n'
 import { useI18n } from '../i18n/i18n'
 
 // Pages whose feature has not landed yet say so plainly instead of showing an empty screen.
-export function ComingPage({ title, body }: { title: StringKey; body: StringKey }) {
+export function ComingPage({ title, body }: { title: PlainKey; body: PlainKey }) {
   const { t } = useI18n()
   return (
     <div className="page">

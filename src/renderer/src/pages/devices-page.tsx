@@ -59,7 +59,7 @@ export function DevicesPage({ defaultUser, openId }: { defaultUser: string; open
       <section className="card">
         <div className="card-head">
           <h2>
-            {t('devices.inventory')} <span className="count">{shown.length === (devices?.length ?? 0) ? (shown.length === 1 ? t('devices.countOne') : t('devices.count', { n: shown.length })) : t('devices.countOf', { n: shown.length, total: devices?.length ?? 0 })}</span>
+            {t('devices.inventory')} <span className="count">{shown.length === (devices?.length ?? 0) ? t('devices.count', { n: shown.length }) : t('devices.countOf', { n: shown.length, total: devices?.length ?? 0 })}</span>
           </h2>
           <div className="toolbar">
             <button className="primary" onClick={() => void scan()}>{t('devices.scan')}</button>

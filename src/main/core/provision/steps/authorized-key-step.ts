@@ -2,6 +2,7 @@
 // login is switched off (profiles put this step before ssh-password-off).
 import { z } from 'zod'
 import { EdgeError } from '../../../../shared/errors'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import { installFile, readFile } from '../step-io'
 
@@ -36,7 +37,7 @@ const short = (key: string) => {
 export const authorizedKeyStep = defineStep<P, { keys: string | null }>({
   kind: 'authorized-key',
   params,
-  title: () => 'EdgeDock key in authorized_keys',
+  title: () => text('pstep.authorizedKey'),
   async check(env) {
     publicKeysOf(env)
     // Relative to the login user's home: an SSH command starts there.

@@ -1,6 +1,7 @@
 // CPU frequency governor for repeatable benchmarks. Virtual machines have no cpufreq: skipped with
 // a note. The kernel resets the governor at boot, so a re-run after a reboot sets it again.
 import { z } from 'zod'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 
 const params = z.strictObject({ governor: z.enum(['performance', 'ondemand', 'powersave', 'schedutil', 'conservative']).default('performance') })
@@ -13,7 +14,7 @@ const LIST_GOVERNORS =
 export const cpuGovernorStep = defineStep<P, { files: { path: string; value: string }[] }>({
   kind: 'cpu-governor',
   params,
-  title: (p) => `CPU governor ${p.governor}`,
+  title: (p) => text('pstep.cpuGovernor', { governor: p.governor }),
   async check({ io }) {
     const r = await io.must(['sh', '-c', LIST_GOVERNORS], 'Could not read the CPU governors')
     const files = r.stdout
@@ -24,7 +25,7 @@ export const cpuGovernorStep = defineStep<P, { files: { path: string; value: str
     return { files }
   },
   plan(f, p) {
-    if (f.files.length === 0) return { skip: 'this unit has no CPU frequency control (cpufreq), as in a virtual machine' }
+    if (f.files.length === 0) return { skip: text('note.noCpufreq') }
     return {
       changes: f.files
         .filter((x) => x.value !== p.governor)

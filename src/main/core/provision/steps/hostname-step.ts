@@ -1,6 +1,7 @@
 // The unit's hostname, and the 127.0.1.1 line of /etc/hosts that Debian expects for it: without it
 // sudo warns "unable to resolve host" on every call, burying real errors in each step's output.
 import { z } from 'zod'
+import { text } from '../../../../shared/texts'
 import { HOSTNAME_LABEL_RE } from '../variable-rules'
 import { defineStep } from '../step-kind'
 import { installFile, readFile } from '../step-io'
@@ -34,7 +35,9 @@ function loopbackLine(hosts: string): string | null {
 export const hostnameStep = defineStep<P, { hostname: string; hosts: string }>({
   kind: 'hostname',
   params,
-  title: (p) => `Hostname ${p.hostname}`,
+  title: (p) => text('pstep.hostname', { hostname: p.hostname }),
+  // Daemons that read the name once at start keep the old one until a reboot (see StepKind.needsReboot).
+  needsReboot: true,
   async check({ io }) {
     const hostname = ((await readFile(io, '/etc/hostname')) ?? '').trim()
     const hosts = (await readFile(io, '/etc/hosts')) ?? ''

@@ -1,6 +1,7 @@
 // The system locale (LANG in /etc/default/locale). A locale must be generated before localectl
 // accepts it; Raspberry Pi OS ships the `locales` package for that, a minimal Debian may not.
 import { z } from 'zod'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import { readFile } from '../step-io'
 import type { Change } from '../provision-types'
@@ -24,7 +25,7 @@ interface Facts {
 export const localeStep = defineStep<P, Facts>({
   kind: 'locale',
   params,
-  title: (p) => `Locale ${p.locale}`,
+  title: (p) => text('pstep.locale', { locale: p.locale }),
   async check({ io }, p) {
     const list = await io.must(['locale', '-a'], 'Could not list the installed locales')
     const available = list.stdout.split('\n').filter((l) => l.trim()).map(normal)

@@ -1,6 +1,8 @@
 // The unit's assigned model, through the models module's installer (a port, like the runtime).
 import { z } from 'zod'
+import type { Text } from '../../../../shared/domain'
 import { EdgeError } from '../../../../shared/errors'
+import { text } from '../../../../shared/texts'
 import type { ModelInstaller } from '../remote-shell'
 import { defineStep, type StepEnv } from '../step-kind'
 
@@ -12,13 +14,13 @@ function installer(env: StepEnv): ModelInstaller {
   return env.ports.model
 }
 
-export const modelStep = defineStep<P, { current: string | null } | { skip: string }>({
+export const modelStep = defineStep<P, { current: string | null } | { skip: Text }>({
   kind: 'model',
   params,
-  title: (p) => (p.model ? `Model ${p.model}` : 'Model'),
+  title: (p) => (p.model ? text('pstep.model', { model: p.model }) : text('pstep.modelNone')),
   notifies: ['restart-inference'],
   async check(env, p) {
-    if (p.model === '') return { skip: 'no model assigned to this unit' }
+    if (p.model === '') return { skip: text('note.noModelAssigned') }
     return { current: await installer(env).current(env.shell, env.io.signal) }
   },
   plan(f, p) {

@@ -1,7 +1,9 @@
-// Reboots the unit when earlier steps changed something (or always), waits for it to come back
-// with bounded backoff, proves it really rebooted (a new boot id) and that the hostname survived.
+// Reboots the unit when an earlier step changed something that only a reboot applies (or always),
+// waits for it to come back with bounded backoff, proves it really rebooted (a new boot id) and that
+// the hostname survived. A new model or time zone alone does not cost the unit a reboot.
 import { z } from 'zod'
 import { EdgeError } from '../../../../shared/errors'
+import { text } from '../../../../shared/texts'
 import { HOSTNAME_LABEL_RE } from '../variable-rules'
 import { defineStep, type StepEnv } from '../step-kind'
 
@@ -24,17 +26,18 @@ async function bootId(env: StepEnv): Promise<string> {
 export const rebootStep = defineStep<P, { bootId: string }>({
   kind: 'reboot',
   params,
-  title: () => 'Reboot and wait for the unit',
+  title: () => text('pstep.reboot'),
   flushHandlersFirst: true,
   async check(env) {
     return { bootId: await bootId(env) }
   },
   plan(_f, p, env) {
-    if (p.when === 'changed' && env.changesSoFar === 0) return { changes: [] }
+    if (p.when === 'changed' && env.rebootNeededBy.length === 0) return { changes: [] }
     return { changes: [{ field: 'reboot', from: 'running', to: 'rebooted' }] }
   },
   async apply(env, p, f) {
     const { shell, io } = env
+    if (env.rebootNeededBy.length > 0) io.log('info', `Rebooting for: ${env.rebootNeededBy.join(', ')}`)
     if (!shell.reconnect) throw new EdgeError('PROVISION_STEP_FAILED', 'this connection cannot reconnect after a reboot')
     // The session drops while the command runs: its exit code and errors say nothing useful.
     await io.read(['systemctl', 'reboot'], { sudo: true, timeoutMs: 10_000 }).catch(() => undefined)

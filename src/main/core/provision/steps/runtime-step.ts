@@ -2,6 +2,7 @@
 // runtime module ships its own plan and checks).
 import { z } from 'zod'
 import { EdgeError } from '../../../../shared/errors'
+import { text } from '../../../../shared/texts'
 import type { RuntimeInstaller } from '../remote-shell'
 import { defineStep, type StepEnv } from '../step-kind'
 
@@ -16,7 +17,7 @@ function installer(env: StepEnv): RuntimeInstaller {
 export const runtimeStep = defineStep<P, { installed: string | null }>({
   kind: 'runtime',
   params,
-  title: () => 'EdgeDock runtime and inference service',
+  title: () => text('pstep.runtime'),
   notifies: ['restart-inference'],
   async check(env) {
     return { installed: await installer(env).installed(env.shell, env.io.signal) }

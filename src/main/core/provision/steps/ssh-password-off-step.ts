@@ -3,6 +3,7 @@
 // The new file is checked with `sshd -t` before sshd is reloaded: a broken config is taken back, so
 // the unit never ends up unreachable.
 import { z } from 'zod'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import { installFile, readFile, type StepIo } from '../step-io'
 import type { Change } from '../provision-types'
@@ -22,7 +23,7 @@ async function effective(io: StepIo): Promise<string | null> {
 export const sshPasswordOffStep = defineStep<P, { dropIn: string | null; password: string | null }>({
   kind: 'ssh-password-off',
   params,
-  title: () => 'Password login off',
+  title: () => text('pstep.passwordOff'),
   notifies: ['reload-ssh'],
   async check({ io }) {
     return { dropIn: await readFile(io, SSHD_DROP_IN), password: await effective(io) }

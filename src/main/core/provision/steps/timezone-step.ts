@@ -1,6 +1,7 @@
 // Time zone through systemd-timedated, as on Raspberry Pi OS (raspi-config does the same). A zone
 // the unit has no data for is reported by check, so a dry run already says so, before any change.
 import { z } from 'zod'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 
 const params = z.strictObject({ timezone: z.string().regex(/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/, 'must be a time zone such as Europe/Berlin') })
@@ -9,7 +10,7 @@ type P = z.infer<typeof params>
 export const timezoneStep = defineStep<P, { timezone: string }>({
   kind: 'timezone',
   params,
-  title: (p) => `Time zone ${p.timezone}`,
+  title: (p) => text('pstep.timezone', { timezone: p.timezone }),
   async check({ io }, p) {
     const r = await io.must(['timedatectl', 'show', '--property=Timezone', '--value'], 'Could not read the time zone')
     const timezone = r.stdout.trim()

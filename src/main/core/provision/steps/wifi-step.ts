@@ -1,6 +1,8 @@
 // Wi-Fi through NetworkManager (Raspberry Pi OS Bookworm's network stack). A unit without a Wi-Fi
 // device (a bench Pi on Ethernet, a virtual Pi) skips this step with a note rather than failing.
 import { z } from 'zod'
+import type { Text } from '../../../../shared/domain'
+import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import type { Change } from '../provision-types'
 
@@ -11,7 +13,7 @@ const params = z.strictObject({
 })
 type P = z.infer<typeof params>
 
-type Facts = { skip: string } | { exists: false } | { exists: true; ssid: string; psk: string }
+type Facts = { skip: Text } | { exists: false } | { exists: true; ssid: string; psk: string }
 
 /** `nmcli -g` escapes ":" and "\" in values. */
 const unescape = (v: string) => v.replace(/\\(.)/g, '$1')
@@ -19,13 +21,13 @@ const unescape = (v: string) => v.replace(/\\(.)/g, '$1')
 export const wifiStep = defineStep<P, Facts>({
   kind: 'wifi',
   params,
-  title: (p) => (p.ssid ? `Wi-Fi ${p.ssid}` : 'Wi-Fi'),
+  title: (p) => (p.ssid ? text('pstep.wifi', { ssid: p.ssid }) : text('pstep.wifiNone')),
   async check({ io }, p) {
-    if (p.ssid === '') return { skip: 'no Wi-Fi network given for this unit' }
+    if (p.ssid === '') return { skip: text('note.noWifiGiven') }
     const devices = await io.read(['nmcli', '-t', '-f', 'TYPE', 'device'])
-    if (devices.code === 127 || /not found/i.test(devices.stderr)) return { skip: 'NetworkManager (nmcli) is not installed on this unit' }
+    if (devices.code === 127 || /not found/i.test(devices.stderr)) return { skip: text('note.noNmcli') }
     if (devices.code !== 0) return io.fail('Could not list the network devices', devices)
-    if (!devices.stdout.split('\n').some((l) => l.trim() === 'wifi')) return { skip: 'this unit has no Wi-Fi device' }
+    if (!devices.stdout.split('\n').some((l) => l.trim() === 'wifi')) return { skip: text('note.noWifiDevice') }
     const argv = ['nmcli', '--show-secrets', '-g', '802-11-wireless.ssid,802-11-wireless-security.psk', 'connection', 'show', p.connection]
     const r = await io.read(argv, { sudo: true })
     if (r.code === 10) return { exists: false }

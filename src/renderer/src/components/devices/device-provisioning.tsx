@@ -14,7 +14,7 @@ interface Run {
 
 export function DeviceProvisioning({ device }: { device: Device }) {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, say } = useI18n()
   const [runs, setRuns] = useState<Run[] | null>(null)
   useEffect(() => {
     const load = () =>
@@ -37,7 +37,7 @@ export function DeviceProvisioning({ device }: { device: Device }) {
       {last ? (
         <>
           <p className="muted small">
-            {new Date(last.job.finishedAt ?? last.job.createdAt).toLocaleString()} · {last.job.title}
+            {new Date(last.job.finishedAt ?? last.job.createdAt).toLocaleString()} · {say(last.job.titleText, last.job.title)}
           </p>
           <UnitReport unit={last.unit} />
         </>
@@ -48,7 +48,7 @@ export function DeviceProvisioning({ device }: { device: Device }) {
         <ul className="plain runs">
           {runs.map((r) => (
             <li key={r.job.id}>
-              <span className="mono small">{new Date(r.job.createdAt).toLocaleString()}</span> {r.job.title} <UnitStatusPill status={r.unit.status} />
+              <span className="mono small">{new Date(r.job.createdAt).toLocaleString()}</span> {say(r.job.titleText, r.job.title)} <UnitStatusPill status={r.unit.status} />
             </li>
           ))}
         </ul>

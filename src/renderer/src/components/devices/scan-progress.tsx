@@ -8,7 +8,7 @@ import { JobProgress } from '../job-progress'
 
 export function ScanProgress() {
   const client = useClient()
-  const { t, errorText } = useI18n()
+  const { t, say, errorText } = useI18n()
   const [scan, setScan] = useState<Job | null>(null)
   useEffect(() => {
     void client['jobs.list']({ limit: 20 }).then((jobs) => setScan((s) => s ?? jobs.find((j) => j.kind === 'discovery.scan' && j.finishedAt === null) ?? null))
@@ -25,7 +25,7 @@ export function ScanProgress() {
       </div>
       {running ? (
         <>
-          <JobProgress job={scan} label={t('devices.scanning')} before={<span>{scan.step}</span>} />
+          <JobProgress job={scan} label={t('devices.scanning')} before={<span>{scan.step === null ? null : say(scan.stepText, scan.step)}</span>} />
         </>
       ) : (
         scan.error && <div className="job-error">{errorText(scan.error)}</div>

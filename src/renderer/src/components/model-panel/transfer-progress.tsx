@@ -6,17 +6,17 @@ import { JobProgress } from '../job-progress'
 import { mb } from '../model-ref'
 
 export function TransferProgress({ job }: { job: Job }) {
-  const { t, errorText } = useI18n()
+  const { t, say, errorText } = useI18n()
   const running = job.finishedAt === null
   return (
     <div className="transfer" data-testid="transfer" aria-live="polite">
       <div className="job-head">
-        <span className="job-title">{job.title}</span>
+        <span className="job-title">{say(job.titleText, job.title)}</span>
         <span className={`pill pill-${job.state}`}>{t(`jobs.state.${job.state}`)}</span>
       </div>
       {running && (
         <>
-          {job.step && <div className="job-step">{job.step}</div>}
+          {job.step && <div className="job-step">{say(job.stepText, job.step)}</div>}
           <JobProgress
             job={job}
             label={t('mp.transfer')}

@@ -2,7 +2,7 @@
 // `[target] <step title>: <status>` when a step changes, is skipped or fails, `[target] <title>:
 // <field>: a -> b` just before it applies a change, and `[target] <status>, N change(s)` when the
 // unit is done; unchanged steps log nothing, so a step is known unchanged once a later one shows.
-import type { JobLogLine } from '../../../../shared/domain'
+import type { JobLogLine, Text } from '../../../../shared/domain'
 import type { UnitResult } from './fleet-result'
 
 export type LiveStepState = 'pending' | 'running' | 'unchanged' | 'changed' | 'skipped' | 'failed'
@@ -10,7 +10,8 @@ export interface LiveUnit {
   target: string
   started: boolean
   status: UnitResult['status'] | null
-  steps: { id: string; title: string; state: LiveStepState }[]
+  /** `title` is the English the log uses; `titleText` (when the plan had one) is what the UI shows. */
+  steps: { id: string; title: string; titleText?: Text | undefined; state: LiveStepState }[]
   /** The unit's latest log line, shown as "now doing". */
   last: string | null
 }
@@ -22,7 +23,7 @@ const UNIT_END_RE = /^(unchanged|changed|would-change|failed|cancelled|not-start
 export function liveUnits(plan: readonly UnitResult[], log: readonly JobLogLine[], currentStep: string | null): LiveUnit[] {
   return plan.map((p) => {
     const prefix = `[${p.target}] `
-    const steps = p.steps.map((s) => ({ id: s.id, title: s.title, state: 'pending' as LiveStepState }))
+    const steps: LiveUnit['steps'] = p.steps.map((s) => ({ id: s.id, title: s.title, titleText: s.titleText, state: 'pending' as LiveStepState }))
     let started = false
     let status: LiveUnit['status'] = null
     let last: string | null = null

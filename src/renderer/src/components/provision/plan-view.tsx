@@ -33,7 +33,12 @@ export function PlanView({ job, result }: { job: Job | null; result: FleetResult
   return (
     <div className="wizard-body">
       <p className="plan-note" role="status">
-        {t('prov.planSummary', { would: s.wouldChange, same: s.unchanged, failed: s.failed, changes: s.changes })}
+        {t('prov.planSummary', {
+          would: t('prov.plan.would', { n: s.wouldChange }),
+          same: t('prov.plan.same', { n: s.unchanged }),
+          failed: t('prov.plan.failed', { n: s.failed }),
+          changes: t('prov.changes', { n: s.changes })
+        })}
       </p>
       {result.units.map((u) => (
         <UnitReport key={u.target} unit={u} />

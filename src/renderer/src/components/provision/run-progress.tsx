@@ -11,7 +11,7 @@ const MARK: Record<LiveStepState, string> = { pending: '·', running: '▸', unc
 
 export function RunProgress({ job, log, plan }: { job: Job | null; log: JobLogLine[]; plan: readonly UnitResult[] }) {
   const client = useClient()
-  const { t } = useI18n()
+  const { t, say } = useI18n()
   const units = liveUnits(plan, log, job?.step ?? null)
   const running = job !== null && job.finishedAt === null
   return (
@@ -40,7 +40,7 @@ export function RunProgress({ job, log, plan }: { job: Job | null; log: JobLogLi
             <ol className="live-steps">
               {u.steps.map((s) => (
                 <li key={s.id} className={`live-step live-${s.state}`} title={t(`live.${s.state}`)}>
-                  <span aria-hidden>{MARK[s.state]}</span> {s.title}
+                  <span aria-hidden>{MARK[s.state]}</span> {say(s.titleText, s.title)}
                   <span className="sr-only"> ({t(`live.${s.state}`)})</span>
                 </li>
               ))}

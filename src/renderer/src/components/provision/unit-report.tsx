@@ -13,7 +13,7 @@ export function UnitStatusPill({ status }: { status: UnitResult['status'] }) {
 }
 
 export function UnitReport({ unit }: { unit: UnitResult }) {
-  const { t, errorText } = useI18n()
+  const { t, say, errorText } = useI18n()
   const keyChange = hostKeyChangeOf(unit.error)
   return (
     <section className="unit-report" data-testid="unit-report" data-target={unit.target}>
@@ -29,9 +29,9 @@ export function UnitReport({ unit }: { unit: UnitResult }) {
             <span className="mark" aria-hidden>
               {MARK[s.status]}
             </span>
-            <span className="step-title">{s.title}</span>
+            <span className="step-title">{say(s.titleText, s.title)}</span>
             <span className="muted small">{t(`stepStatus.${s.status}`)}</span>
-            {s.note && <span className="muted small note">{s.note}</span>}
+            {s.note && <span className="muted small note">{say(s.noteText, s.note)}</span>}
             {s.changes.length > 0 && (
               <ul className="diff">
                 {s.changes.map((c) => (

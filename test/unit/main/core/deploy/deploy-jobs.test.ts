@@ -181,7 +181,7 @@ describe('the runtime a push needs', () => {
     const installed: string[] = []
     const bare = await localUnit({ runtime: null })
     units.push(bare)
-    const step = <T>(_n: string, fn: () => Promise<T>) => fn()
+    const step = <T>(_n: unknown, fn: () => Promise<T>) => fn()
     await ensureRuntime(bare.shell, fakeRuntime(installed), new AbortController().signal, () => undefined, step, bare.layout)
     expect(installed).toEqual(['rt-2'])
     installed.length = 0

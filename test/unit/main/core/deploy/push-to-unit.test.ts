@@ -10,6 +10,7 @@ import { pushToUnit, type PushModel, type PushUnitResult } from '../../../../../
 import { deviceLayout, modelPushPlan, modelSwitchSteps } from '../../../../../src/main/core/runtime'
 import { cmd } from '../../../../../src/main/core/ssh/remote-command'
 import { EdgeError } from '../../../../../src/shared/errors'
+import { englishOf } from '../../../../../src/shared/texts'
 import { tempDir } from '../../../../helpers/temp-dir'
 import { localUnit, type LocalUnit } from './local-unit'
 
@@ -28,7 +29,7 @@ function push(m: PushModel, opts: { loadTimeoutMs?: number; serviceTimeoutMs?: n
   return pushToUnit(unit.shell, m, { wait: noWait, loadTimeoutMs: 50, serviceTimeoutMs: 50, layout: unit.layout, ...opts }, {
     signal: new AbortController().signal,
     log: () => undefined,
-    phase: (name, fn) => (steps.push(name), fn())
+    phase: (name, fn) => (steps.push(englishOf(name)), fn())
   })
 }
 

@@ -1,0 +1,46 @@
+// `edgedock --version` and `--help` start in tens of milliseconds only while the CLI entry loads
+// nothing heavy before a command runs: the contract's zod, SSH, ONNX Runtime, SQLite and the YAML
+// and protobuf parsers load with the command that needs them. This bundles the entry as
+// scripts/build-cli.js does and walks its static imports.
+import path from 'node:path'
+import { build } from 'esbuild'
+import { expect, it } from 'vitest'
+
+const root = path.resolve(import.meta.dirname, '../../../..')
+const HEAVY = ['zod', 'ssh2', 'node-ssh', 'onnxruntime-node', 'better-sqlite3', 'yaml', 'protobufjs', 'tar', 'csv-parse', 'serialport', 'multicast-dns']
+
+it('loads only commander and node built-ins before a command runs', async () => {
+  const r = await build({
+    absWorkingDir: root,
+    entryPoints: { edgedock: 'src/main/cli/main.ts' },
+    outdir: path.join(root, 'out', 'startup-imports-check'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    metafile: true,
+    write: false,
+    logLevel: 'silent'
+  })
+  const outputs = r.metafile.outputs
+  const entry = Object.keys(outputs).find((k) => outputs[k]?.entryPoint === 'src/main/cli/main.ts')
+  const packages = new Set<string>()
+  const seen = new Set<string>()
+  const todo = entry ? [entry] : []
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (seen.has(file)) continue
+    seen.add(file)
+    for (const i of outputs[file]?.imports ?? []) {
+      if (i.kind === 'dynamic-import') continue
+      if (i.external) packages.add(i.path)
+      else todo.push(i.path)
+    }
+  }
+  expect(seen.size).toBeGreaterThan(0)
+  const heavy = [...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))
+  expect(heavy).toEqual([])
+  expect([...packages].filter((p) => !p.startsWith('node:')).sort()).toEqual(['commander'])
+}, 30_000)
