@@ -1,5 +1,6 @@
 // The agent's HTTP contract, as the desktop reads it. Kept free of node imports so the desktop side
 // can import these types too.
+import type { LatencyStats } from '../shared/bench'
 
 export interface ModelMeta {
   name: string
@@ -125,18 +126,7 @@ export interface BenchPhaseTimes {
   profileMs: number | null
 }
 
-export interface BenchStats {
-  count: number
-  minMs: number
-  meanMs: number
-  stdMs: number
-  cv: number
-  p50Ms: number
-  p90Ms: number
-  p95Ms: number
-  p99Ms: number
-  p999Ms: number
-  maxMs: number
+export interface BenchStats extends LatencyStats {
   /** The number to quote for this preset: p90 for mlperf, p50 otherwise. */
   headline: { metric: 'p50Ms' | 'p90Ms'; ms: number }
   /** Inferences per second: batch * runs / measured seconds. */

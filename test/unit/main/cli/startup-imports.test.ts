@@ -2,29 +2,15 @@
 // nothing heavy before a command runs: the contract's zod, SSH, ONNX Runtime, SQLite and the YAML
 // and protobuf parsers load with the command that needs them. This bundles the entry as
 // scripts/build-cli.js does and walks its static imports.
-import path from 'node:path'
 import { build } from 'esbuild'
 import { expect, it } from 'vitest'
+import { cliBundleOptions } from '../../../../scripts/cli-bundle-options.js'
 
-const root = path.resolve(import.meta.dirname, '../../../..')
 const HEAVY = ['zod', 'ssh2', 'node-ssh', 'onnxruntime-node', 'better-sqlite3', 'yaml', 'protobufjs', 'tar', 'csv-parse', 'serialport', 'multicast-dns']
 
 it('loads only commander and node built-ins before a command runs', async () => {
-  const r = await build({
-    absWorkingDir: root,
-    entryPoints: { edgedock: 'src/main/cli/main.ts' },
-    outdir: path.join(root, 'out', 'startup-imports-check'),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    metafile: true,
-    write: false,
-    logLevel: 'silent'
-  })
+  // The shipped bundle's own options; only the output is kept in memory, with its import graph.
+  const r = await build({ ...cliBundleOptions, entryPoints: { edgedock: 'src/main/cli/main.ts' }, metafile: true as const, write: false, logLevel: 'silent' as const })
   const outputs = r.metafile.outputs
   const entry = Object.keys(outputs).find((k) => outputs[k]?.entryPoint === 'src/main/cli/main.ts')
   const packages = new Set<string>()
