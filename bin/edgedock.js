@@ -4,6 +4,14 @@
 // EDGEDOCK_FROM_SOURCE=1 while editing, it runs the TypeScript sources through tsx.
 import { existsSync } from 'node:fs'
 
+// `edgedock devices list | head`: a reader that stops early ends the command, without a trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(process.exitCode ?? 0)
+  })
+}
+
 const bundle = new URL('../out/cli/edgedock.mjs', import.meta.url)
 let main
 if (process.env.EDGEDOCK_FROM_SOURCE !== '1' && existsSync(bundle)) {

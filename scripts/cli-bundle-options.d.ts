@@ -2,4 +2,5 @@
 import type { BuildOptions } from 'esbuild'
 
 export const root: string
+export const bundledPackages: string[]
 export const cliBundleOptions: BuildOptions

@@ -1,6 +1,6 @@
 // The API contract: every method's input and output and every event, as zod schemas.
 // Electron IPC, the station's WebSocket and the CLI all derive from this one object.
-import { z } from 'zod'
+import * as z from 'zod'
 import {
   deviceNameSchema,
   deviceSchema,

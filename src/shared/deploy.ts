@@ -1,6 +1,6 @@
 // Models and the runtime on the device: the contract's schemas for installing the runtime, pushing a
 // model version, rolling back, and reading what a unit serves. Job results are parsed with these too.
-import { z } from 'zod'
+import * as z from 'zod'
 import { modelRefSchema, modelVersionSchema } from './models'
 
 /** A device name or id from the inventory, or user@host[:port]. */

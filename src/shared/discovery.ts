@@ -1,5 +1,5 @@
 // Discovery schemas for the contract: LAN scan results and the USB snapshot.
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const cidrSchema = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be a subnet like 192.168.1.0/24')
 

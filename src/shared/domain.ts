@@ -1,5 +1,5 @@
 // Domain schemas shared by every transport. zod is the single source: types are inferred from it.
-import { z } from 'zod'
+import * as z from 'zod'
 import { DEVICE_NAME_RE, HOST_RE, USER_RE } from './target'
 import { errorCodes } from './errors'
 

@@ -1,5 +1,5 @@
 // Model library schemas for the contract (mirroring core/models' types).
-import { z } from 'zod'
+import * as z from 'zod'
 
 const shape = z.array(z.union([z.number(), z.string()])).nullable()
 export const precisionSchema = z.enum(['fp32', 'fp16', 'bf16', 'fp64', 'int8-qdq', 'int8-qoperator', 'unknown'])

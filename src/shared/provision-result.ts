@@ -1,7 +1,7 @@
 // What a provisioning run reports: per-step diffs, per-unit results and a fleet summary, as plain
 // JSON described with zod. The engine (src/main/core/provision) produces it as a job's result; the
 // UI parses the job result with these same schemas before it shows a diff or a summary.
-import { z } from 'zod'
+import * as z from 'zod'
 import { textSchema } from './domain'
 import type { SerializedError } from './errors'
 

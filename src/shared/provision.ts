@@ -1,6 +1,6 @@
 // What the Provision wizard needs to know about a built-in profile before it runs anything: its
 // variables (type, pattern, allowed values, default) and its steps, in the profile's order.
-import { z } from 'zod'
+import * as z from 'zod'
 import { VARIABLE_TYPES } from './variable-rules'
 
 export const profileVariableSchema = z.object({

@@ -1,6 +1,6 @@
 // The one door every transport calls through: the method must be in the contract, the input is
 // parsed from `unknown` with the method's schema, and errors leave as {code, message, detail}.
-import { z } from 'zod'
+import * as z from 'zod'
 import { contract, isMethodName, type CallResult, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract'
 import { EdgeError, serializeError, type ErrorCode } from '../../shared/errors'
 import type { CallContext, Handlers } from './handlers'

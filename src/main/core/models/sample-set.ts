@@ -2,7 +2,7 @@
 // digits_test.json: 64 floats per 8x8 image). Rows are reshaped to each model's input shape.
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { SamplesInvalidError } from './errors'
 
 export interface SampleSet {

@@ -1,6 +1,6 @@
 // The shape of a provisioning profile (YAML): name, description, typed variables with defaults
 // (which may be templates such as `door-{site}-{unit}`), and the steps in order.
-import { z } from 'zod'
+import * as z from 'zod'
 import { VARIABLE_TYPES } from './variable-rules'
 
 const validRegex = (source: string) => {

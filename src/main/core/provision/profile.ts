@@ -2,7 +2,7 @@
 // whole document: known step kinds and parameters, declared variables, no template loops.
 import type * as yamlModule from 'yaml'
 import { lazyPackage } from '../lazy-package'
-import { z } from 'zod'
+import * as z from 'zod'
 import { EdgeError } from '../../../shared/errors'
 import { profileSchema, type ProfileDoc, type VariableSpec } from './profile-schema'
 import { STEP_KINDS } from './steps'

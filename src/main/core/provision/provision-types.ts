@@ -1,7 +1,7 @@
 // What a provisioning run reports: per-step diffs, per-unit results and a fleet summary. The result
 // schemas live in src/shared/provision-result.ts (the UI parses job results with them); the live
 // events and the summary stay here with the engine.
-import { z } from 'zod'
+import * as z from 'zod'
 import {
   changeSchema,
   fleetResultSchema,

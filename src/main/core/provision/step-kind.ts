@@ -1,7 +1,7 @@
 // A step kind: check (read the facts) -> plan (the diff) -> apply -> verify. Check and plan never
 // change the unit, which is what makes a dry run safe; verify re-checks after apply, so a step that
 // "succeeded" but left the unit different from the plan fails instead of lying.
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { Text } from '../../../shared/domain'
 import type { Change } from './provision-types'
 import type { ModelInstaller, RemoteShell, RuntimeInstaller } from './remote-shell'

@@ -1,6 +1,6 @@
 // EdgeDock's public key in the login user's authorized_keys, so key login works before password
 // login is switched off (profiles put this step before ssh-password-off).
-import { z } from 'zod'
+import * as z from 'zod'
 import { EdgeError } from '../../../../shared/errors'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'

@@ -1,6 +1,6 @@
 // CPU frequency governor for repeatable benchmarks. Virtual machines have no cpufreq: skipped with
 // a note. The kernel resets the governor at boot, so a re-run after a reboot sets it again.
-import { z } from 'zod'
+import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 

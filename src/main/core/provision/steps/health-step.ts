@@ -3,7 +3,7 @@
 // assigned: when one is, the answer must be a healthy report serving it; when none is (empty), the
 // inference service's "no model yet" (its /health answers 503 with status no-model) is the expected
 // state of a unit that got the runtime only, so it passes and the step's note says so.
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Text } from '../../../../shared/domain'
 import { text } from '../../../../shared/texts'
 import type { HealthResponse } from '../../../../agent/protocol'

@@ -1,6 +1,6 @@
 // The unit's hostname, and the 127.0.1.1 line of /etc/hosts that Debian expects for it: without it
 // sudo warns "unable to resolve host" on every call, burying real errors in each step's output.
-import { z } from 'zod'
+import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { HOSTNAME_LABEL_RE } from '../variable-rules'
 import { defineStep } from '../step-kind'

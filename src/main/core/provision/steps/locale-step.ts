@@ -1,6 +1,6 @@
 // The system locale (LANG in /etc/default/locale). A locale must be generated before localectl
 // accepts it; Raspberry Pi OS ships the `locales` package for that, a minimal Debian may not.
-import { z } from 'zod'
+import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import { readFile } from '../step-io'

@@ -1,5 +1,5 @@
 // The unit's assigned model, through the models module's installer (a port, like the runtime).
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Text } from '../../../../shared/domain'
 import { EdgeError } from '../../../../shared/errors'
 import { text } from '../../../../shared/texts'

@@ -1,7 +1,7 @@
 // Reboots the unit when an earlier step changed something that only a reboot applies (or always),
 // waits for it to come back with bounded backoff, proves it really rebooted (a new boot id) and that
 // the hostname survived. A new model or time zone alone does not cost the unit a reboot.
-import { z } from 'zod'
+import * as z from 'zod'
 import { EdgeError } from '../../../../shared/errors'
 import { text } from '../../../../shared/texts'
 import { HOSTNAME_LABEL_RE } from '../variable-rules'

@@ -1,6 +1,6 @@
 // The EdgeDock runtime and inference service, through the runtime module's installer (a port: the
 // runtime module ships its own plan and checks).
-import { z } from 'zod'
+import * as z from 'zod'
 import { EdgeError } from '../../../../shared/errors'
 import { text } from '../../../../shared/texts'
 import type { RuntimeInstaller } from '../remote-shell'

@@ -2,7 +2,7 @@
 // first and sshd keeps the first value it reads, so "10-" wins over later files (50-cloud-init.conf).
 // The new file is checked with `sshd -t` before sshd is reloaded: a broken config is taken back, so
 // the unit never ends up unreachable.
-import { z } from 'zod'
+import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 import { installFile, readFile, type StepIo } from '../step-io'

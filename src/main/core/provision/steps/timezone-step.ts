@@ -1,6 +1,6 @@
 // Time zone through systemd-timedated, as on Raspberry Pi OS (raspi-config does the same). A zone
 // the unit has no data for is reported by check, so a dry run already says so, before any change.
-import { z } from 'zod'
+import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
 

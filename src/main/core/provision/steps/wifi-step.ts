@@ -1,6 +1,6 @@
 // Wi-Fi through NetworkManager (Raspberry Pi OS Bookworm's network stack). A unit without a Wi-Fi
 // device (a bench Pi on Ethernet, a virtual Pi) skips this step with a note rather than failing.
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Text } from '../../../../shared/domain'
 import { text } from '../../../../shared/texts'
 import { defineStep } from '../step-kind'
