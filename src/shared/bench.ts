@@ -1,5 +1,20 @@
 // Benchmark statistics and the Raspberry Pi throttle flags, as pure functions: the unit computes
 // them for its result line and the desktop recomputes them from raw samples (merging runs, charts).
+import type { BenchPreset } from './bench-result'
+
+export interface Preset {
+  minRuns: number
+  minDurationS: number
+  headline: 'p50Ms' | 'p90Ms'
+}
+
+/** quick for a look, standard for a number to keep, mlperf after MLPerf Inference's single-stream
+ *  minimums (1,024 queries and 600 s, 90th percentile reported). */
+export const PRESETS: Record<BenchPreset, Preset> = {
+  quick: { minRuns: 100, minDurationS: 10, headline: 'p50Ms' },
+  standard: { minRuns: 1000, minDurationS: 60, headline: 'p50Ms' },
+  mlperf: { minRuns: 1024, minDurationS: 600, headline: 'p90Ms' }
+}
 
 export interface LatencyStats {
   count: number

@@ -3,6 +3,7 @@
 import * as z from 'zod'
 import {
   deviceNameSchema,
+  fileRefSchema as fileRef,
   deviceSchema,
   historyEntrySchema,
   hostSchema,
@@ -18,16 +19,12 @@ import { cidrSchema, consoleBootstrapInputSchema, usbSnapshotSchema } from './di
 import { deviceModelStatusSchema, modelPushInputSchema, modelRollbackInputSchema, modelStatusInputSchema, runtimeInstallInputSchema } from './deploy'
 import { inspectionSchema, modelNameSchema, modelRecordSchema, modelRefSchema, modelVersionSchema } from './models'
 import { profileInfoSchema } from './provision'
+import { benchCellSchema, benchComparisonSchema, benchRunDetailSchema, benchRunSchema, benchStartInputSchema } from './bench-run'
 
 const empty = z.object({}).strict()
 const hostKeyIdentitySchema = z.object({ algorithm: z.string(), fingerprint: z.string() })
 const ok = z.object({ ok: z.literal(true) })
 const jobStarted = z.object({ jobId: idSchema })
-/** A file: a path (CLI, desktop drop) or an upload id (station); see api/user-files.ts. */
-const fileRef = z
-  .object({ path: z.string().max(4096).optional(), upload: z.string().max(64).optional() })
-  .strict()
-  .refine((f) => (f.path === undefined) !== (f.upload === undefined), 'give either a path or an upload')
 
 export const contract = {
   methods: {
@@ -151,6 +148,22 @@ export const contract = {
     'runtime.install': { input: runtimeInstallInputSchema, output: jobStarted },
     'models.push': { input: modelPushInputSchema, output: jobStarted },
     'models.rollback': { input: modelRollbackInputSchema, output: jobStarted },
+    /** A benchmark job over units × models × threads × batch sizes; cells are stored as they finish. */
+    'bench.start': { input: benchStartInputSchema, output: z.object({ jobId: idSchema, runId: idSchema }) },
+    'bench.list': {
+      input: z.object({ limit: z.number().int().min(1).max(500).default(50), target: z.string().max(300).optional() }).strict(),
+      output: z.array(benchRunSchema)
+    },
+    /** A run by id or id prefix (at least 4 characters). */
+    'bench.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: benchRunDetailSchema },
+    /** A cell's raw per-run latencies in milliseconds, in run order. */
+    'bench.samples': { input: z.object({ cellId: idSchema }).strict(), output: z.array(z.number()) },
+    /** Cells (or runs, meaning all their cells) against the first one. */
+    'bench.compare': { input: z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(50) }).strict(), output: benchComparisonSchema },
+    'bench.export': {
+      input: z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(500), format: z.enum(['csv', 'json']) }).strict(),
+      output: z.object({ text: z.string() })
+    },
     'settings.get': { input: empty, output: settingsSchema },
     'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema }
   },
@@ -158,6 +171,8 @@ export const contract = {
     'devices.changed': z.object({ devices: z.array(deviceSchema) }),
     'jobs.updated': jobSchema,
     'jobs.log': jobLogLineSchema,
+    /** A benchmark cell started, progressed (at most once a second) or ended. */
+    'bench.cell': benchCellSchema,
     'settings.changed': settingsSchema,
     'usb.changed': usbSnapshotSchema
   }

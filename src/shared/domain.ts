@@ -16,6 +16,12 @@ export const deviceNameSchema = z
   .regex(DEVICE_NAME_RE, 'must be 1-64 letters, digits, spaces or . _ - ( ) # /')
 export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/)
 
+/** A file: a path (CLI, desktop drop) or an upload id (station); see api/user-files.ts. */
+export const fileRefSchema = z
+  .object({ path: z.string().max(4096).optional(), upload: z.string().max(64).optional() })
+  .strict()
+  .refine((f) => (f.path === undefined) !== (f.upload === undefined), 'give either a path or an upload')
+
 export const deviceSchema = z.object({
   id: idSchema,
   name: z.string(),

@@ -1,20 +1,9 @@
 // The bench command's flags: a preset gives the defaults, each flag overrides one of them.
 import { intSetting, UsageError, type Flags } from '../config'
+import { PRESETS } from '../../shared/bench'
 import type { BenchPreset } from '../protocol'
 
-export interface Preset {
-  minRuns: number
-  minDurationS: number
-  headline: 'p50Ms' | 'p90Ms'
-}
-
-/** quick for a look, standard for a number to keep, mlperf after MLPerf Inference's single-stream
- *  minimums (1,024 queries and 600 s, 90th percentile reported). */
-export const PRESETS: Record<BenchPreset, Preset> = {
-  quick: { minRuns: 100, minDurationS: 10, headline: 'p50Ms' },
-  standard: { minRuns: 1000, minDurationS: 60, headline: 'p50Ms' },
-  mlperf: { minRuns: 1024, minDurationS: 600, headline: 'p90Ms' }
-}
+export { PRESETS, type Preset } from '../../shared/bench'
 
 export const DEFAULT_WARMUP = 10
 /** More threads than any board has cores is a typo, not a setting. */

@@ -1,6 +1,7 @@
 // All handlers, merged; `satisfies Handlers` fails the build if a contract method has none.
 import type { Services } from './services'
 import { appApi, historyApi, settingsApi } from './app-api'
+import { benchApi } from './bench-api'
 import { runtimeApi } from './deploy-api'
 import { devicesApi, discoveryApi, provisionApi, usbApi } from './devices-api'
 import type { Handlers } from './handlers'
@@ -20,6 +21,7 @@ export function createHandlers(s: Services): Handlers {
     ...historyApi(s),
     ...modelsApi(s),
     ...runtimeApi(s),
+    ...benchApi(s),
     ...settingsApi(s)
   } satisfies Handlers
 }

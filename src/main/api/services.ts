@@ -1,6 +1,7 @@
 // What the handlers are given: the services core/ builds and the repositories store/ exposes.
 // Written from their own exported types so that api/ never depends on the composition root
 // (app/ builds a value of this shape; api/ only describes what it needs).
+import type { BenchService } from '../core/bench/bench-service'
 import type { DeployService } from '../core/deploy/deploy-service'
 import type { ProvisionService } from '../core/deploy/provision-service'
 import type { DeviceService } from '../core/devices/device-service'
@@ -10,6 +11,7 @@ import type { JobRunner } from '../core/jobs/job-runner'
 import type { ModelLibrary } from '../core/models/model-library'
 import type { SshService } from '../core/ssh'
 import type { DevicesRepo } from '../store/devices-repo'
+import type { BenchRepo } from '../store/bench-repo'
 import type { HistoryRepo } from '../store/history-repo'
 import type { HostKeysRepo } from '../store/host-keys-repo'
 import type { createJobsRepo } from '../store/jobs-repo'
@@ -23,6 +25,7 @@ export interface Services {
   ssh: SshService
   provision: ProvisionService
   deploy: DeployService
+  bench: BenchService
   discovery: DiscoveryService
   devices: DeviceService
   events: EventHub
@@ -33,5 +36,6 @@ export interface Services {
     jobs: ReturnType<typeof createJobsRepo>
     settings: SettingsRepo
     history: HistoryRepo
+    bench: BenchRepo
   }
 }

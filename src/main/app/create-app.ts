@@ -12,6 +12,8 @@ import { currentOwner, ownerAlive, type FrontEnd } from '../core/jobs/job-owner'
 import { probeSsh } from '../core/net/probe-ssh'
 import { createDevicesRepo } from '../store/devices-repo'
 import { createHistoryRepo } from '../store/history-repo'
+import { createBenchRepo } from '../store/bench-repo'
+import { createBenchService } from '../core/bench/bench-service'
 import { createHostKeysRepo } from '../store/host-keys-repo'
 import { createJobsRepo } from '../store/jobs-repo'
 import { openDatabase } from '../store/open-database'
@@ -56,7 +58,8 @@ export function createApp(config: AppConfig) {
     hostKeys: createHostKeysRepo(db),
     jobs: createJobsRepo(db, (o, heartbeatAt) => ownerAlive(o, heartbeatAt, Date.now(), owner)),
     settings: createSettingsRepo(db),
-    history: createHistoryRepo(db)
+    history: createHistoryRepo(db),
+    bench: createBenchRepo(db)
   }
   const events = new EventHub()
   const jobs = new JobRunner(store.jobs, {
@@ -99,7 +102,19 @@ export function createApp(config: AppConfig) {
   const deploy = createDeployService({ jobs, ssh, devices, models: models.store, history: store.history, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir) })
   const provision = createProvisionService({ jobs, ssh, devices, events, resourcesDir, dataDir, projectRoot: path.dirname(resourcesDir), modelInstaller: deploy.modelInstaller() })
 
-  const services = { provision, deploy, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
+  const root = path.dirname(resourcesDir)
+  const bench = createBenchService({
+    jobs,
+    devices,
+    models: models.store,
+    ssh,
+    repo: store.bench,
+    history: store.history,
+    events,
+    host: { agentFile: path.join(root, 'out', 'agent', 'edgedock-agent.cjs'), ortDir: path.join(root, 'node_modules', 'onnxruntime-node') }
+  })
+
+  const services = { bench, provision, deploy, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal

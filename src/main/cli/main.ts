@@ -7,6 +7,7 @@ import type { EdgeDockApp } from '../app/create-app'
 import { defaultDataDir } from '../app/data-dir'
 import { projectRoot } from '../app/project-root'
 import type { CliContext } from './cli-context'
+import { registerBenchCommands } from './bench-commands'
 import { registerDeployCommands } from './deploy-commands'
 import { registerDeviceCommands } from './devices-commands'
 import { registerDiscoverCommands } from './discover-commands'
@@ -73,6 +74,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   registerModelCommands(program, ctx)
   registerProvisionCommands(program, ctx)
   registerDeployCommands(program, ctx)
+  registerBenchCommands(program, ctx)
   registerHostKeyCommands(program, ctx)
   registerJobCommands(program, ctx)
 

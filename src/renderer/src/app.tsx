@@ -3,6 +3,7 @@ import type { Settings } from '../../shared/domain'
 import { useClient, useLive } from './client/client-context'
 import { JobsPanel } from './components/jobs-panel'
 import { I18nProvider, useI18n } from './i18n/i18n'
+import { BenchPage } from './pages/bench-page'
 import { ComingPage } from './pages/coming-page'
 import { DevicesPage } from './pages/devices-page'
 import { HistoryPage } from './pages/history-page'
@@ -82,7 +83,7 @@ function Shell({ settings }: { settings: Settings }) {
         {page === 'devices' && <DevicesPage defaultUser={settings.defaultUser} openId={arg} />}
         {page === 'provision' && <ProvisionPage key={arg ?? ''} preselect={arg} />}
         {page === 'models' && <ModelsPage />}
-        {page === 'benchmarks' && <ComingPage title="nav.benchmarks" body="soon.benchmarks" />}
+        {page === 'benchmarks' && <BenchPage />}
         {page === 'logs' && <ComingPage title="nav.logs" body="soon.logs" />}
         {page === 'flash' && <ComingPage title="nav.flash" body="soon.flash" />}
         {page === 'history' && <HistoryPage />}

@@ -195,6 +195,15 @@ const COMMANDS: Entry[] = [
   { readme: 'npx edgedock push door-lobby-01 door-lobby-02 faces@3', notHere: 'needs two units and the suites share one lab Pi; push is covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock rollback door-lobby-01 [--version 2]', notHere: 'needs a model pushed before (see push); covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock devices model-status door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^Service:\s+no-model/m) },
+  {
+    readme: 'npx edgedock bench door-lobby-01 host --model faces@3 [--threads 1,2,4] [--samples labelled.json]',
+    run: async (ctx, c) => {
+      const out = (await sh(ctx, c, 'bare', 300_000)).stdout
+      expect(out).toMatch(/^door-lobby-01\s+faces@3\s+auto\s+1\s+1\s+\d+\s+[\d.]+/m)
+      expect(out).toMatch(/^host\s+faces@3\s+auto\s+1\s+1\s+\d+\s+[\d.]+/m)
+    }
+  },
+  { readme: 'npx edgedock bench list', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/\s2\/2\s/) },
   { readme: 'npm run bench', notHere: 'the benchmarks take minutes and bring up lab Pis of their own' },
   { readme: 'npm run lab -- up 2', notHere: 'boots two more Pis; this suite takes its Pi from the shared lab (useLab), the same code' },
   {

@@ -19,16 +19,16 @@ interface ChannelProtocol {
 }
 
 /**
- * Asks sshd to SIGKILL the command's process group. sshd honours it for a normal user's session
- * (user `pi`); it refuses for root logins, and as the user it cannot kill a command running under
- * sudo: those are only cut off from their channel.
+ * Asks sshd to send a signal (SIGKILL by default) to the command's process group. sshd honours it
+ * for a normal user's session (user `pi`); it refuses for root logins, and as the user it cannot
+ * signal a command running under sudo: those are only cut off from their channel.
  */
-function killRemote(ch: ClientChannel): void {
+function signalRemote(ch: ClientChannel, name: 'KILL' | 'INT' = 'KILL'): void {
   const c = ch as unknown as ChannelProtocol
   const id = c.outgoing?.id
   // 'eof': our side sent EOF (stdin done); the channel still takes requests.
   const state = c.outgoing?.state
-  if ((state === 'open' || state === 'eof') && typeof id === 'number') c._client?._protocol?.signal(id, 'KILL')
+  if ((state === 'open' || state === 'eof') && typeof id === 'number') c._client?._protocol?.signal(id, name)
 }
 
 const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`)
@@ -43,10 +43,25 @@ export async function runCommand(link: SshLink, c: RemoteCommand, opts: RunOptio
       // A timed-out command is stopped on the unit too (sshd kills its process group); the
       // connection stays usable. The channel is closed a moment later, once the signal is through.
       const ch = channel as ClientChannel | null
-      if (ch) killRemote(ch)
+      if (ch) signalRemote(ch)
       setTimeout(() => ch?.close(), 1000).unref()
     },
-    work: () => link.ssh.execCommand(c.line, { ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}), noTrim: true, onChannel: (ch) => (channel = ch) })
+    work: () => {
+      const interrupt = () => channel && signalRemote(channel, 'INT')
+      opts.interrupt?.addEventListener('abort', interrupt, { once: true })
+      return link.ssh
+        .execCommand(c.line, {
+          ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+          ...(opts.onStdout ? { onStdout: (b: Buffer) => opts.onStdout?.(b.toString('utf8')) } : {}),
+          ...(opts.onStderr ? { onStderr: (b: Buffer) => opts.onStderr?.(b.toString('utf8')) } : {}),
+          noTrim: true,
+          onChannel: (ch) => {
+            channel = ch
+            if (opts.interrupt?.aborted) interrupt()
+          }
+        })
+        .finally(() => opts.interrupt?.removeEventListener('abort', interrupt))
+    }
   })
   const stderr = r.code === null && r.signal ? `${r.stderr}${r.stderr && !r.stderr.endsWith('\n') ? '\n' : ''}(ended by signal ${r.signal})` : r.stderr
   return { code: r.code ?? NO_EXIT_STATUS, stdout: r.stdout, stderr }

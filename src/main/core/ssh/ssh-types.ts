@@ -43,6 +43,11 @@ export interface RunOptions {
   stdin?: string
   timeoutMs?: number
   signal?: AbortSignal
+  /** Output as it arrives (progress lines); the whole of it still comes back in the result. */
+  onStdout?: (chunk: string) => void
+  onStderr?: (chunk: string) => void
+  /** Aborting sends SIGINT to the command and lets it finish (a benchmark prints what it measured); `signal` still cuts it off. */
+  interrupt?: AbortSignal
 }
 
 export interface RunResult {

@@ -35,6 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+const firstRun = () => app.services.store.bench.list({ limit: 1 })[0]?.id ?? 'none'
 const call = (method: MethodName, input: unknown) => app.dispatch(method, input, { transport: 'cli' })
 
 // In call order: later inputs use what earlier calls made (the device, the imported model, a job).
@@ -60,6 +61,12 @@ const inputs: { [M in MethodName]: () => unknown } = {
   'models.inspect': () => ({ ref: 'digits@1' }),
   'models.inspectFile': () => ({ file: { path: path.join(resources, 'models', 'digits_cnn_fp32.onnx') } }),
   'models.compare': () => ({ a: 'digits@1', b: 'digits@1', samples: { builtin: 'digits-100' }, limit: 10 }),
+  'bench.start': () => ({ targets: ['bench-b'], models: ['digits@1'], threads: [1, 2], runs: 1, durationS: 0 }),
+  'bench.list': () => ({}),
+  'bench.get': () => ({ id: firstRun() }),
+  'bench.samples': () => ({ cellId: app.services.store.bench.get(firstRun())?.cells[0]?.id }),
+  'bench.compare': () => ({ ids: [firstRun()] }),
+  'bench.export': () => ({ ids: [firstRun()], format: 'csv' }),
   'runtime.install': () => ({ targets: ['bench-b'] }),
   'models.push': () => ({ targets: ['bench-b'], ref: 'digits@1' }),
   'models.rollback': () => ({ targets: ['bench-b'] }),

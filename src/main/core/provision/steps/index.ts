@@ -1,6 +1,7 @@
 // Every step kind a profile may use, by the name it has in YAML.
 import type { StepKind } from '../step-kind'
 import { authorizedKeyStep } from './authorized-key-step'
+import { benchmarkStep } from './benchmark-step'
 import { cpuGovernorStep } from './cpu-governor-step'
 import { healthStep } from './health-step'
 import { hostnameStep } from './hostname-step'
@@ -23,6 +24,7 @@ export const STEP_KINDS: ReadonlyMap<string, StepKind> = new Map(
     runtimeStep,
     modelStep,
     healthStep,
+    benchmarkStep,
     cpuGovernorStep,
     rebootStep
   ].map((k) => [k.kind, k])
