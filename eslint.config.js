@@ -11,6 +11,8 @@ import { layersPlugin } from './scripts/lint/layers.js'
 // Modules that own a local child process (each wraps it behind a small interface).
 const CHILD_PROCESS_OWNERS = [
   'src/agent/bench/command-runner.ts',
+  // The host baseline runs the same agent bundle as a local process.
+  'src/main/core/bench/host-runner.ts',
   'src/main/core/discovery/local-command-runner.ts',
   'src/main/core/discovery/udev-monitor-trigger.ts',
   'src/main/core/runtime/node-package-cache.ts',
@@ -22,6 +24,8 @@ const CHILD_PROCESS_OWNERS = [
   'test/integration/**',
   'test/unit/main/core/ssh/**',
   'test/unit/main/core/runtime/build-runtime-bundle.test.ts',
+  // Ingest killed with SIGKILL mid-stream: it must run in a process of its own.
+  'test/unit/main/core/logs/journal-kill.test.ts',
   // A unit on this machine for the deploy jobs' tests: the plans' commands run with the real GNU tools.
   'test/unit/main/core/deploy/local-unit.ts',
   'test/unit/main/core/discovery/mdns-multicast.test.ts',
