@@ -88,19 +88,7 @@ export function buildDiskImage(dir: string, spec: ImageSpec, name = 'disk.img'):
   writeFileSync(path.join(rootFiles, 'etc', 'hostname'), 'raspberrypi\n')
   execFileSync('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', 'rootfs', '-d', rootFiles, ext, `${extMiB}M`], { env, stdio: 'ignore' })
 
-  const image = path.join(dir, name)
-  const fd = openSync(image, 'w')
-  const mbr = Buffer.alloc(512)
-  mbr.writeUInt32LE(0x5eed1234, 440)
-  mbrEntry(mbr, 0, 0x0c, 2048, spec.fatMiB * 2048, true)
-  mbrEntry(mbr, 1, 0x83, (1 + spec.fatMiB) * 2048, extMiB * 2048)
-  mbr[510] = 0x55
-  mbr[511] = 0xaa
-  writeSync(fd, mbr, 0, 512, 0)
-  copyInto(fd, fat, MiB)
-  copyInto(fd, ext, (1 + spec.fatMiB) * MiB)
-  closeSync(fd)
-  return image
+  return assemble(path.join(dir, name), fat, ext, spec.fatMiB, extMiB, 0x5eed1234)
 }
 
 export function pack(image: string, format: 'xz' | 'gz' | 'zip' | 'zst'): string {
@@ -151,20 +139,24 @@ export function buildPiBootImage(dir: string, spec: PiBootSpec, name = 'pi.img')
   for (const n of names) writeFileSync(path.join(staged, n), spec.files[n]!)
   if (names.length > 0) execFileSync('mcopy', ['-i', fat, ...names.map((n) => path.join(staged, n)), '::'], { env, stdio: 'ignore' })
   execFileSync('mke2fs', ['-q', '-F', '-t', 'ext4', '-L', 'rootfs', ext, `${extMiB}M`], { env, stdio: 'ignore' })
-  const image = path.join(dir, name)
-  const fd = openSync(image, 'w')
-  const mbr = Buffer.alloc(512)
-  mbr.writeUInt32LE(0x5eed4321, 440)
-  mbrEntry(mbr, 0, 0x0c, 2048, spec.fatMiB * 2048, true)
-  mbrEntry(mbr, 1, 0x83, (1 + spec.fatMiB) * 2048, extMiB * 2048)
-  mbr[510] = 0x55
-  mbr[511] = 0xaa
-  writeSync(fd, mbr, 0, 512, 0)
-  copyInto(fd, fat, MiB)
-  copyInto(fd, ext, (1 + spec.fatMiB) * MiB)
-  closeSync(fd)
-  return image
+  return assemble(path.join(dir, name), fat, ext, spec.fatMiB, extMiB, 0x5eed4321)
 }
 
 /** The byte offset of partition 1 in images made here, for mtools' `-i image@@offset`. */
 export const PI_BOOT_OFFSET = MiB
+
+/** An MBR disk: the FAT as partition 1 (bootable, type 0x0c) at 1 MiB, the ext4 right after it. */
+function assemble(image: string, fat: string, ext: string, fatMiB: number, extMiB: number, diskId: number): string {
+  const fd = openSync(image, 'w')
+  const mbr = Buffer.alloc(512)
+  mbr.writeUInt32LE(diskId, 440)
+  mbrEntry(mbr, 0, 0x0c, 2048, fatMiB * 2048, true)
+  mbrEntry(mbr, 1, 0x83, (1 + fatMiB) * 2048, extMiB * 2048)
+  mbr[510] = 0x55
+  mbr[511] = 0xaa
+  writeSync(fd, mbr, 0, 512, 0)
+  copyInto(fd, fat, MiB)
+  copyInto(fd, ext, (1 + fatMiB) * MiB)
+  closeSync(fd)
+  return image
+}
