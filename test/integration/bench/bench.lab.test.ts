@@ -51,6 +51,8 @@ describe.skipIf(skip)(`benchmarks on lab Pis${skip ? ` (skipped: ${skip})` : ''}
     expect(install.code, install.stderr).toBe(0)
   }, 900_000)
   afterAll(async () => {
+    // The Pis go back as the lab made them (as far as EdgeDock goes) for the suites after this one.
+    for (const pi of lab.inventory().filter((u) => u.kind === 'full')) await removeEdgeDock(pi.name)
     data.cleanup()
     await releaseLab()
   })

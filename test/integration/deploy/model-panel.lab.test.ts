@@ -51,6 +51,8 @@ describe.skipIf(skip)(`the Model panel on a lab Pi${skip ? ` (skipped: ${skip})`
 
   beforeAll(async () => {
     pi = (await useLab({ full: 1, net: 'ns' })).find((u) => u.kind === 'full') as lab.InventoryEntry
+    // A unit with no EdgeDock on it, whatever an earlier suite left: the page's first step installs the runtime.
+    expect((await removeEdgeDock(pi.name)).code).toBe(0)
     mkdirSync(shots, { recursive: true })
     await prepareDataDir(data.dir)
     const app = createApp({ dataDir: data.dir })
