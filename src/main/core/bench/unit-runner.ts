@@ -6,14 +6,10 @@ import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { EdgeError } from '../../../shared/errors'
 import type { DeviceShell } from '../deploy/device-shell'
-import { deviceLayout } from '../runtime/device-layout'
 import { parseAgentResult, progressParser } from './agent-output'
+import { agentOnUnit, UNIT_AGENT, UNIT_NODE } from './bench-plan'
 import type { CellRunner } from './cell-runner'
 
-const layout = deviceLayout()
-const NODE = path.posix.join(layout.runtimeCurrent, 'bin', 'node')
-const AGENT = path.posix.join(layout.runtimeCurrent, 'agent', 'edgedock-agent.cjs')
-const ORT_DIR = path.posix.join(layout.runtimeCurrent, 'onnxruntime')
 // Generous: a unit that is busy (an emulated board, another benchmark on its only core) answers slowly.
 const QUICK_MS = 60_000
 
@@ -24,7 +20,7 @@ async function sha256File(file: string): Promise<string> {
 }
 
 export async function unitCellRunner(shell: DeviceShell, label: string, signal: AbortSignal): Promise<CellRunner> {
-  const hasRuntime = await shell.run(['test', '-x', NODE, '-a', '-f', AGENT], { signal, timeoutMs: QUICK_MS })
+  const hasRuntime = await shell.run(['test', '-x', UNIT_NODE, '-a', '-f', UNIT_AGENT], { signal, timeoutMs: QUICK_MS })
   if (hasRuntime.code !== 0) throw new EdgeError('BENCH_NO_RUNTIME', label)
   const dir = `/tmp/edgedock-bench-${shell.user}`
   const made = await shell.run(['mkdir', '-p', '-m', '0700', '--', dir], { signal, timeoutMs: QUICK_MS })
@@ -48,7 +44,7 @@ export async function unitCellRunner(shell: DeviceShell, label: string, signal: 
       }
     },
     async run(args, hooks) {
-      const r = await shell.run(['env', `EDGEDOCK_ORT_DIR=${ORT_DIR}`, NODE, AGENT, ...args], {
+      const r = await shell.run(agentOnUnit(args), {
         signal: hooks.signal,
         interrupt: hooks.interrupt,
         timeoutMs: hooks.timeoutMs,

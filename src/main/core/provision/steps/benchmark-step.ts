@@ -2,11 +2,10 @@
 // (after the handlers restarted the service on the new model), and the unit fails provisioning
 // when it misses a limit, with the figure, the limit and the margin in the message. The agent's
 // own runner measures it, on the unit, as `edgedock bench` does.
-import path from 'node:path'
 import * as z from 'zod'
 import { text } from '../../../../shared/texts'
 import { parseAgentResult, cellStats } from '../../bench/agent-output'
-import { agentBenchArgs, cellTimeoutMs } from '../../bench/bench-plan'
+import { agentBenchArgs, agentOnUnit, cellTimeoutMs } from '../../bench/bench-plan'
 import { judgeGates } from '../../bench/gates'
 import { deviceLayout } from '../../runtime/device-layout'
 import { defineStep } from '../step-kind'
@@ -21,10 +20,6 @@ const params = z.strictObject({
 })
 type P = z.infer<typeof params>
 
-const layout = deviceLayout()
-const NODE = path.posix.join(layout.runtimeCurrent, 'bin', 'node')
-const AGENT = path.posix.join(layout.runtimeCurrent, 'agent', 'edgedock-agent.cjs')
-const ORT_DIR = path.posix.join(layout.runtimeCurrent, 'onnxruntime')
 
 export const benchmarkStep = defineStep<P, { note: string }>({
   kind: 'benchmark',
@@ -34,8 +29,8 @@ export const benchmarkStep = defineStep<P, { note: string }>({
   dryRunNote: text('note.measuredInRealRun'),
   async check(env, p) {
     const settings = { preset: p.preset, runs: p.runs, durationS: p.durationS, profileOps: false }
-    const args = agentBenchArgs({ threads: p.threads, batch: 1 }, settings, { model: layout.modelsCurrent, samples: null })
-    const r = await env.io.read(['env', `EDGEDOCK_ORT_DIR=${ORT_DIR}`, NODE, AGENT, ...args], { timeoutMs: cellTimeoutMs(settings) })
+    const args = agentBenchArgs({ threads: p.threads, batch: 1 }, settings, { model: deviceLayout().modelsCurrent, samples: null })
+    const r = await env.io.read(agentOnUnit(args), { timeoutMs: cellTimeoutMs(settings) })
     let stats
     try {
       stats = cellStats(parseAgentResult(r, 'the unit'))
