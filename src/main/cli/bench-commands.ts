@@ -38,9 +38,15 @@ function seconds(value: string, option: string): number {
 }
 
 /** The short form scripts read: env per target, and per cell its settings, stats and accuracy. */
+/** Each target's environment, from its first cell that ran. */
+function envByTarget(run: BenchRunDetail): Map<string, BenchEnvironment> {
+  const env = new Map<string, BenchEnvironment>()
+  for (const c of run.cells) if (c.result && !env.has(c.target)) env.set(c.target, c.result.env)
+  return env
+}
+
 export function runJson(run: BenchRunDetail) {
-  const env: Record<string, BenchEnvironment> = {}
-  for (const c of run.cells) if (c.result && !env[c.target]) env[c.target] = c.result.env
+  const env = Object.fromEntries(envByTarget(run))
   return {
     id: run.id,
     jobId: run.jobId,
@@ -95,9 +101,7 @@ const CELL_COLUMNS = ['target', 'model', 'threads', 'batch', '#', 'runs', 'p50',
 
 function runText(run: BenchRunDetail): string {
   const head = `Run ${run.id} (${run.preset}${run.label ? `, ${run.label}` : ''}) by ${run.who}, ${when(run.createdAt)} UTC; times in ms`
-  const envs = new Map<string, BenchEnvironment>()
-  for (const c of run.cells) if (c.result && !envs.has(c.target)) envs.set(c.target, c.result.env)
-  const envLines = [...envs].map(([t, e]) => `${t}: ${e.board}, ${typeof e.soc.modelName === 'string' ? e.soc.modelName : ''} ${e.soc.cores} cores, ${e.os}, kernel ${e.kernel}, ORT ${e.onnxruntime}, throttled: ${e.throttled}`)
+  const envLines = [...envByTarget(run)].map(([t, e]) => `${t}: ${e.board}, ${typeof e.soc.modelName === 'string' ? e.soc.modelName : ''} ${e.soc.cores} cores, ${e.os}, kernel ${e.kernel}, ORT ${e.onnxruntime}, throttled: ${e.throttled}`)
   return [head, ...envLines, '', table(run.cells.map(cellRow), CELL_COLUMNS)].join('\n')
 }
 
