@@ -21,6 +21,10 @@ import { inspectionSchema, modelNameSchema, modelRecordSchema, modelRefSchema, m
 import { profileInfoSchema } from './provision'
 import { benchCellSchema, benchComparisonSchema, benchRunDetailSchema, benchRunSchema, benchStartInputSchema } from './bench-run'
 
+import { logsEvents, logsMethods } from './contract-logs'
+import { flashEvents, flashMethods } from './contract-flash'
+import { quantizeEvents, quantizeMethods } from './contract-quantize'
+
 const empty = z.object({}).strict()
 const hostKeyIdentitySchema = z.object({ algorithm: z.string(), fingerprint: z.string() })
 const ok = z.object({ ok: z.literal(true) })
@@ -165,7 +169,10 @@ export const contract = {
       output: z.object({ text: z.string() })
     },
     'settings.get': { input: empty, output: settingsSchema },
-    'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema }
+    'settings.set': { input: settingsSchema.partial().strict(), output: settingsSchema },
+    ...logsMethods,
+    ...flashMethods,
+    ...quantizeMethods
   },
   events: {
     'devices.changed': z.object({ devices: z.array(deviceSchema) }),
@@ -174,7 +181,10 @@ export const contract = {
     /** A benchmark cell started, progressed (at most once a second) or ended. */
     'bench.cell': benchCellSchema,
     'settings.changed': settingsSchema,
-    'usb.changed': usbSnapshotSchema
+    'usb.changed': usbSnapshotSchema,
+    ...logsEvents,
+    ...flashEvents,
+    ...quantizeEvents
   }
 } as const
 

@@ -5,6 +5,9 @@
 // a MessageFormat library because that is all we need and it lets tsc read the variables out of
 // these literals (message.ts says more).
 import type { Message } from './message'
+import { enLogs } from './en-logs'
+import { enFlash } from './en-flash'
+import { enQuantize } from './en-quantize'
 
 export const en = {
   // The UI (src/renderer).
@@ -567,5 +570,8 @@ export const en = {
   'note.noWifiDevice': 'this unit has no Wi-Fi device',
   'note.measuredInRealRun': 'measured in a real run',
   'note.checkedAfterRealRun': 'checked after a real run',
-  'note.serviceRuns': '{service} runs'
+  'note.serviceRuns': '{service} runs',
+  ...enLogs,
+  ...enFlash,
+  ...enQuantize
 } as const satisfies Record<string, Message>

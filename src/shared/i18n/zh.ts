@@ -2,6 +2,9 @@
 // key fails `satisfies`; a variable that differs from the English fails `zhMatchesEnglish`.
 import type { en } from './en'
 import type { SameVariables, TranslationOf } from './message'
+import { zhLogs } from './zh-logs'
+import { zhFlash } from './zh-flash'
+import { zhQuantize } from './zh-quantize'
 
 export const zh = {
   // The UI (src/renderer).
@@ -562,7 +565,10 @@ export const zh = {
   'note.noWifiDevice': '此设备没有 Wi-Fi 设备',
   'note.measuredInRealRun': '在实际运行时测量',
   'note.checkedAfterRealRun': '在实际运行后检查',
-  'note.serviceRuns': '{service} 正在运行'
+  'note.serviceRuns': '{service} 正在运行',
+  ...zhLogs,
+  ...zhFlash,
+  ...zhQuantize
 } as const satisfies TranslationOf<typeof en>
 
 export const zhMatchesEnglish: SameVariables<typeof en, typeof zh> = true
