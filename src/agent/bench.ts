@@ -19,7 +19,7 @@ import type { BenchOptions } from './bench/options'
 import { PROFILE_RUNS, profileOps } from './bench/profile-ops'
 import { progressLines } from './bench/progress'
 import { benchStats, memory, mb, msRound } from './bench/result'
-import { createBenchSession, type OrtTensor } from './bench/session'
+import { createBenchSession, runFailed, type OrtTensor } from './bench/session'
 import { runTimedPhases, type TimedPhases } from './bench/timed-phases'
 
 export { benchOptions, type BenchOptions } from './bench/options'
@@ -90,8 +90,11 @@ export async function runBench(ort: OrtModule, options: BenchOptions, deps: Benc
     dims = benchDims(session.inputShape, options.batch, options.dims)
     if (set) checkSampleShape(set, dims, session.inputShape)
     const feeds = buildFeeds(session, dims, options.seed, set)
-    const runOnce = async (i: number): Promise<void> => void (await session.run(feeds[i % feeds.length] as OrtTensor))
-    timed = await runTimedPhases(runOnce, options, { clock, signal, root, run, progress })
+    const runs = feeds.map((feed) => session.timedRun(feed))
+    const runOnce = (i: number) => (runs[i % runs.length] as () => Promise<unknown>)()
+    timed = await runTimedPhases(runOnce, options, { clock, signal, root, run, progress }).catch((err: unknown) => {
+      throw runFailed(err)
+    })
     rssAfter = process.memoryUsage().rss
     if (set && !timed.cancelled) {
       progress.phase('accuracy')

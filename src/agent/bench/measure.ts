@@ -19,7 +19,7 @@ export interface LoopResult {
   cancelled: boolean
 }
 
-export async function timedRuns(runOnce: (i: number) => Promise<void>, options: LoopOptions): Promise<LoopResult> {
+export async function timedRuns(runOnce: (i: number) => Promise<unknown>, options: LoopOptions): Promise<LoopResult> {
   const { clock, signal } = options
   const samplesMs: number[] = []
   const start = clock.now()

@@ -23,7 +23,19 @@ export interface BenchSession {
   tensor(data: Float32Array, dims: readonly number[]): OrtTensor
   /** Runs once and returns the first output, flattened. */
   run(feed: OrtTensor): Promise<{ data: ArrayLike<number>; dims: number[] }>
+  /**
+   * What the timed loop calls: the feed map and the fetch list are built once here, and the output is
+   * not read, so a run costs what ORT costs (a bare loop's overhead, not a few object allocations more).
+   * ORT's own error comes through as it is: wrap it with `runFailed` outside the loop.
+   */
+  timedRun(feed: OrtTensor): () => Promise<unknown>
   release(): Promise<void>
+}
+
+/** ORT's failure of a run as the agent reports it; an AgentError passes through. */
+export function runFailed(err: unknown): AgentError {
+  if (err instanceof AgentError) return err
+  return new AgentError('AGENT_RUN_FAILED', `inference failed: ${errorText(err).split('\n')[0]}`, 500, { cause: err })
 }
 
 export async function createBenchSession(ort: OrtModule, bytes: Uint8Array, options: BenchSessionOptions): Promise<BenchSession> {
@@ -61,13 +73,18 @@ export async function createBenchSession(ort: OrtModule, bytes: Uint8Array, opti
       try {
         out = await session.run({ [input.name]: feed }, [outputName])
       } catch (err) {
-        throw new AgentError('AGENT_RUN_FAILED', `inference failed: ${errorText(err).split('\n')[0]}`, 500, { cause: err })
+        throw runFailed(err)
       }
       const value = out[outputName] as OrtTensor | undefined
       const data = value?.data
       if (!value || typeof data === 'string' || Array.isArray(data) || data === undefined) throw new AgentError('AGENT_RUN_FAILED', `output "${outputName}" is not a numeric tensor`)
       const numeric = data instanceof BigInt64Array || data instanceof BigUint64Array ? Array.from(data, Number) : (data as ArrayLike<number>)
       return { data: numeric, dims: [...value.dims] }
+    },
+    timedRun(feed) {
+      const feeds = { [input.name]: feed }
+      const fetches = [outputName]
+      return () => session.run(feeds, fetches)
     },
     release: () => session.release()
   }

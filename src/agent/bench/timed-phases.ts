@@ -28,8 +28,20 @@ export interface TimedPhases {
   monitor: MonitorReport
 }
 
+/** Progress every REPORT_MS at most, decided before any event object is made: a 20 µs model runs
+ *  50,000 times a second, and an allocation per run shows up in its p50. */
+const REPORT_MS = 250
+function throttled(report: (done: number, elapsedMs: number) => void): (done: number, elapsedMs: number) => void {
+  let next = 0
+  return (done, elapsedMs) => {
+    if (elapsedMs < next) return
+    next = elapsedMs + REPORT_MS
+    report(done, elapsedMs)
+  }
+}
+
 /** `runOnce(i)` runs inference number i (the caller picks its input). */
-export async function runTimedPhases(runOnce: (i: number) => Promise<void>, options: TimedPhaseOptions, ctx: TimedPhaseContext): Promise<TimedPhases> {
+export async function runTimedPhases(runOnce: (i: number) => Promise<unknown>, options: TimedPhaseOptions, ctx: TimedPhaseContext): Promise<TimedPhases> {
   const { clock, signal, progress } = ctx
   const out: Omit<TimedPhases, 'monitor'> = { firstInferenceMs: null, warmup: null, measured: null, cancelled: signal?.aborted ?? false }
   const monitor = startMonitor({ root: ctx.root, run: ctx.run, clock })
@@ -44,7 +56,7 @@ export async function runTimedPhases(runOnce: (i: number) => Promise<void>, opti
       minDurationMs: 0,
       clock,
       signal,
-      onRun: (done, elapsedMs) => progress.report({ phase: 'warmup', done, total: options.warmup, elapsedMs })
+      onRun: throttled((done, elapsedMs) => progress.report({ phase: 'warmup', done, total: options.warmup, elapsedMs }))
     })
     out.cancelled = out.warmup.cancelled
     if (!out.cancelled) {
@@ -56,7 +68,7 @@ export async function runTimedPhases(runOnce: (i: number) => Promise<void>, opti
         minDurationMs,
         clock,
         signal,
-        onRun: (done, elapsedMs) => progress.report({ phase: 'measure', done, total: options.minRuns, elapsedMs, minDurationMs })
+        onRun: throttled((done, elapsedMs) => progress.report({ phase: 'measure', done, total: options.minRuns, elapsedMs, minDurationMs }))
       })
       out.measured = { ...loop, cpu: process.cpuUsage(cpuStart) }
       out.cancelled = loop.cancelled

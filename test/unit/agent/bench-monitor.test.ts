@@ -1,6 +1,9 @@
 // When a run is kept but marked invalid: throttling during the run, heat above 80 °C.
 import { describe, expect, it } from 'vitest'
-import { judge, summarize } from '../../../src/agent/bench/monitor'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { judge, startMonitor, summarize } from '../../../src/agent/bench/monitor'
 import type { BenchMonitorSample } from '../../../src/agent/protocol'
 
 const at = (tMs: number, throttled: string | null, tempC: number | null = 50, freqKHz: number[] | null = [1500000]): BenchMonitorSample => ({ tMs, tempC, freqKHz, throttled })
@@ -41,5 +44,24 @@ describe('summarize', () => {
     expect(r.monitor).toMatchObject({ intervalMs: 500, maxTempC: 83, minFreqKHz: 600000, maxFreqKHz: 1500000 })
     expect(r.monitor.timeline).toHaveLength(2)
     expect(r.invalidReasons).toEqual(['temperature reached 83 °C (limit 80 °C)'])
+  })
+})
+
+describe('startMonitor', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  const root = mkdtempSync(path.join(tmpdir(), 'edgedock-monitor-'))
+  const clock = { now: () => performance.now() }
+
+  it('asks vcgencmd on every poll of a Pi, and only once where it is missing (no failing spawn every interval during the runs)', async () => {
+    const calls = { pi: 0, lab: 0 }
+    const pi = startMonitor({ root, clock, intervalMs: 20, run: async () => (calls.pi++, 'throttled=0x0\n') })
+    const lab = startMonitor({ root, clock, intervalMs: 20, run: async () => (calls.lab++, null) })
+    await sleep(150)
+    const [a, b] = await Promise.all([pi.stop(), lab.stop()])
+    expect(calls.pi).toBeGreaterThanOrEqual(4)
+    expect(calls.pi).toBe(a.monitor.timeline.length)
+    expect(calls.lab).toBe(1)
+    expect(b.monitor.timeline.length).toBeGreaterThanOrEqual(4)
+    expect(b.monitor.timeline.every((s) => s.throttled === null)).toBe(true)
   })
 })
