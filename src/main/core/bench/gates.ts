@@ -9,6 +9,15 @@ export interface Gates {
   peakRssMb?: number | undefined
   /** Inferences per second, at least. */
   minThroughput?: number | undefined
+  /** Top-1 accuracy on the step's labelled sample set, in percent, at least. */
+  minTop1?: number | undefined
+}
+
+export interface MeasuredAccuracy {
+  samples: number
+  correct: number
+  /** A fraction, 0-1. */
+  top1: number
 }
 
 export interface GateVerdict {
@@ -26,7 +35,7 @@ const LIMITS: { key: keyof Gates; stat: keyof CellStats; name: string; unit: str
 
 const fmt = (v: number) => (Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1))
 
-export function judgeGates(stats: CellStats, gates: Gates): GateVerdict {
+export function judgeGates(stats: CellStats, gates: Gates, accuracy: MeasuredAccuracy | null = null): GateVerdict {
   const verdict: GateVerdict = { met: [], missed: [] }
   for (const l of LIMITS) {
     const limit = gates[l.key]
@@ -38,6 +47,13 @@ export function judgeGates(stats: CellStats, gates: Gates): GateVerdict {
       const by = Math.abs(value - limit)
       verdict.missed.push(`${l.name} ${fmt(value)} ${l.unit} is ${l.atLeast ? 'under' : 'over'} the limit of ${fmt(limit)} ${l.unit} by ${fmt(by)} ${l.unit} (${((by / limit) * 100).toFixed(0)}%)`)
     }
+  }
+  if (gates.minTop1 !== undefined) {
+    const limit = gates.minTop1
+    const pct = accuracy ? accuracy.top1 * 100 : null
+    if (pct === null) verdict.missed.push(`top-1 accuracy was not measured (no labelled samples ran), so the limit of ${fmt(limit)} % cannot be checked`)
+    else if (pct >= limit) verdict.met.push(`top-1 ${fmt(pct)} % >= ${fmt(limit)} % (${accuracy?.correct}/${accuracy?.samples})`)
+    else verdict.missed.push(`top-1 ${fmt(pct)} % (${accuracy?.correct}/${accuracy?.samples}) is under the limit of ${fmt(limit)} % by ${fmt(limit - pct)} points`)
   }
   return verdict
 }

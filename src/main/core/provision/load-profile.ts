@@ -26,5 +26,5 @@ export async function loadProfile(nameOrFile: string, profilesDir: string): Prom
     if (err instanceof EdgeError) throw err
     throw new EdgeError('PROFILE_NOT_FOUND', nameOrFile)
   }
-  return parseProfile(text, isBuiltin ? `built-in profile ${nameOrFile}` : path.basename(file))
+  return { ...parseProfile(text, isBuiltin ? `built-in profile ${nameOrFile}` : path.basename(file)), dir: path.dirname(path.resolve(file)) }
 }

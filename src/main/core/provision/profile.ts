@@ -25,6 +25,8 @@ export interface Profile {
   steps: ProfileStep[]
   /** Where it came from, for messages: "built-in" or a file path. */
   source: string
+  /** The folder the profile was read from: relative file paths in its steps start there. */
+  dir?: string
 }
 
 const invalid = (source: string, detail: string) => new EdgeError('PROFILE_INVALID', `${source}: ${detail}`)

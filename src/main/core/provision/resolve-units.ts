@@ -1,6 +1,7 @@
 // From a profile and per-unit variable values to the exact steps each unit will run. Everything a
 // technician typed is checked here, before any unit is contacted: an unknown variable, a missing one,
 // a value with shell characters or a hostname that is not an RFC 1123 label stops the whole run.
+import path from 'node:path'
 import { EdgeError, type ErrorCode } from '../../../shared/errors'
 import type { Text } from '../../../shared/domain'
 import { englishOf } from '../../../shared/texts'
@@ -70,6 +71,8 @@ function resolveSteps(profile: Profile, values: Record<string, string>): Resolve
     const expanded: Record<string, unknown> = {}
     for (const [key, raw] of Object.entries(step.raw)) {
       expanded[key] = typeof raw === 'string' ? expand(raw, (n) => values[n] ?? '') : raw
+      const value = expanded[key]
+      if (step.kind.pathParams?.includes(key) && typeof value === 'string' && value !== '') expanded[key] = path.resolve(profile.dir ?? '.', value)
     }
     const parsed = step.kind.params.safeParse(expanded)
     if (!parsed.success) {

@@ -58,6 +58,11 @@ export interface StepKind<P = unknown, F = unknown> {
    * (config.txt, cmdline.txt) or installs a kernel or firmware; one that does must set this.
    */
   needsReboot?: boolean
+  /**
+   * Parameters that name a file on this computer (a benchmark's labelled sample set): a relative
+   * path is taken from the profile's own folder, as a person reading the profile would expect.
+   */
+  pathParams?: readonly string[]
 }
 
 /** Loses the parameter types so kinds can live in one registry; the runner parses params first. */

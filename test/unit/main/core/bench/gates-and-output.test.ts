@@ -12,6 +12,11 @@ describe('benchmark gates', () => {
     expect(v.missed).toEqual(['p90 72.1 ms is over the limit of 60.0 ms by 12.1 ms (20%)'])
     expect(v.met).toEqual(['peak RSS 180.0 MB <= 200.0'])
   })
+  it('an accuracy floor compares top-1 in percent, and a gate with nothing measured is a miss, not a pass', () => {
+    expect(judgeGates(stats, { minTop1: 97 }, { samples: 100, correct: 96, top1: 0.96 }).missed).toEqual(['top-1 96.0 % (96/100) is under the limit of 97.0 % by 1.00 points'])
+    expect(judgeGates(stats, { minTop1: 95 }, { samples: 100, correct: 96, top1: 0.96 }).met).toEqual(['top-1 96.0 % >= 95.0 % (96/100)'])
+    expect(judgeGates(stats, { minTop1: 95 }, null).missed[0]).toMatch(/top-1 accuracy was not measured/)
+  })
   it('a throughput floor is missed from below', () => {
     expect(judgeGates(stats, { minThroughput: 30 }).missed[0]).toMatch(/^throughput 22.0 inferences\/s is under the limit of 30.0/)
   })

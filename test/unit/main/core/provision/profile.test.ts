@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadProfile, parseProfile, resolveUnits } from '../../../../../src/main/core/provision'
 import { EdgeError } from '../../../../../src/shared/errors'
@@ -21,6 +24,20 @@ describe('profiles', () => {
       'authorized-key', 'hostname', 'timezone', 'locale', 'wifi', 'ssh-password-off', 'runtime', 'model', 'reboot', 'health'
     ])
     expect(bench.steps.map((s) => s.kind.kind)).toEqual(['authorized-key', 'hostname', 'runtime', 'cpu-governor'])
+  })
+
+  it("takes a benchmark step's sample set relative to the profile's folder, and refuses an accuracy gate without one", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgedock-profile-'))
+    const write = (name: string, bench: string[]) => {
+      const file = path.join(dir, name)
+      writeFileSync(file, ['name: gate', 'steps:', '  - kind: benchmark', ...bench.map((l) => `    ${l}`), ''].join('\n'))
+      return file
+    }
+    const good = await loadProfile(write('good.yaml', ['samples: sets/digits.json', 'gates:', '  minTop1: 97']), PROFILES_DIR)
+    const [unit] = resolveUnits(good, [{ target: 'a', vars: {} }])
+    expect(unit?.steps[0]?.params).toMatchObject({ samples: path.join(dir, 'sets/digits.json'), gates: { minTop1: 97 } })
+    const bad = await loadProfile(write('bad.yaml', ['gates:', '  minTop1: 97']), PROFILES_DIR)
+    expect(codeOf(() => resolveUnits(bad, [{ target: 'a', vars: {} }])).detail).toMatch(/step benchmark: gates .*minTop1, which needs `samples`/)
   })
 
   it('says which profile name it does not know', async () => {
