@@ -7,8 +7,10 @@ export class QuantizeError extends EdgeError {
   }
 }
 
-/** No dedicated code exists yet for "nothing to quantize"; INVALID_INPUT carries the reason. */
 export const notQuantizable = (reason: string): QuantizeError =>
-  new QuantizeError('INVALID_INPUT', `The model cannot be quantized: ${reason}`, reason)
+  new QuantizeError('MODEL_NOT_QUANTIZABLE', `The model cannot be quantized: ${reason}`, reason)
+
+export const unknownExclusion = (names: string[]): QuantizeError =>
+  new QuantizeError('QUANTIZE_EXCLUDE_UNKNOWN', `The model has no node named ${names.join(', ')}`, names.join(', '))
 
 export const cancelled = (): QuantizeError => new QuantizeError('JOB_CANCELLED', 'Quantization was cancelled')

@@ -22,7 +22,7 @@ const ownRange: Record<string, (n: OnnxNode) => number[]> = {
 const sameRange = new Set(['MaxPool', 'Reshape', 'Transpose', 'Flatten', 'Squeeze', 'Unsqueeze', 'Resize'])
 const integerProducers = new Set(['Shape', 'Size', 'ArgMax', 'ArgMin', 'NonZero', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Or', 'Range', 'ConstantOfShape'])
 
-export interface StaticSettings { perChannel: boolean; activationType: 'uint8' | 'int8' }
+export interface StaticSettings { perChannel: boolean; activationType: 'uint8' | 'int8'; exclude?: ReadonlySet<string> }
 export interface QuantizedCounts { quantized: Record<string, number>; keptFloat: Record<string, number>; reluAbsorbed: number }
 
 export const isQuantizable = (op: string): boolean => op in ownRange || sameRange.has(op)
@@ -106,7 +106,7 @@ export function applyStaticQdq(g: WorkGraph, ranges: Map<string, Range>, setting
     const inputs = op in ownRange ? ownRange[op]!(n) : sameRange.has(op) ? [0] : null
     // Constant operands are weights (handled below) or stay float; only activations get Q/DQ pairs.
     const acts = (inputs ?? []).map((i) => n.input?.[i] ?? '').filter((x) => x && !g.inits.has(x))
-    const ok = inputs !== null && acts.length > 0 && acts.every(floatTensor) && (n.domain ?? '') === ''
+    const ok = inputs !== null && acts.length > 0 && acts.every(floatTensor) && (n.domain ?? '') === '' && !settings.exclude?.has(n.name ?? '')
     if (!ok || ![...acts, n.output?.[0] ?? ''].every((x) => paramsOf(x))) {
       counts.keptFloat[op] = (counts.keptFloat[op] ?? 0) + 1
       continue
@@ -181,7 +181,7 @@ const attrFloat1 = (n: OnnxNode, name: string): number =>
 
 /** Exported graphs carry no types for inner tensors; an integer-producing op upstream (Shape,
  *  ArgMax, a Cast to non-float) marks a tensor as not quantizable. */
-function isFloatTensor(g: WorkGraph): (t: string) => boolean {
+export function isFloatTensor(g: WorkGraph): (t: string) => boolean {
   const memo = new Map<string, boolean>()
   const inputs = new Map((g.graph.input ?? []).map((i) => [i.name ?? '', i.type?.tensorType?.elemType === FLOAT]))
   const check = (t: string, depth: number): boolean => {

@@ -35,7 +35,7 @@ describe('quantizeModel (static QDQ)', () => {
     expect(report.quantized).toMatchObject({ Conv: 1, Gemm: 1, MaxPool: 1, Flatten: 1 })
     expect(report.opsAfter.BatchNormalization).toBeUndefined()
     expect(report.opsAfter.QuantizeLinear).toBeGreaterThan(0)
-    expect(report.calibration.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(report.calibration?.sha256).toMatch(/^[0-9a-f]{64}$/)
 
     const model = modelProto().decode(bytes) as unknown as OnnxModel
     const init = (suffix: string, op: string) => model.graph?.initializer?.find((t) => t.name?.includes(op) && t.name.endsWith(suffix))
@@ -59,7 +59,7 @@ describe('quantizeModel (static QDQ)', () => {
 
   it('refuses bad input with codes', async () => {
     expect(await codeOf(quantizeModel(garbageBytes(), { calibration: samples(1) }))).toBe('MODEL_MALFORMED')
-    expect(await codeOf(quantizeModel(qdqClassifier(), { calibration: samples(1) }))).toBe('INVALID_INPUT')
+    expect(await codeOf(quantizeModel(qdqClassifier(), { calibration: samples(1) }))).toBe('MODEL_NOT_QUANTIZABLE')
     expect(await codeOf(quantizeModel(smallCnn(), { calibration: [] }))).toBe('SAMPLES_INVALID')
     expect(await codeOf(quantizeModel(smallCnn(), { calibration: [new Float32Array(64), new Float32Array(10)] }))).toBe('SAMPLES_INVALID')
     expect(await codeOf(quantizeModel(smallCnn(), { calibration: [new Float32Array(63)] }))).toBe('SAMPLES_SHAPE_MISMATCH')
