@@ -16,6 +16,8 @@ const CHILD_PROCESS_OWNERS = [
   'src/main/core/discovery/local-command-runner.ts',
   'src/main/core/discovery/udev-monitor-trigger.ts',
   'src/main/core/runtime/node-package-cache.ts',
+  // The flash writer: a helper process (elevated through pkexec where a drive needs root).
+  'src/main/app/flash-helper-launch.ts',
   'scripts/**',
   'bin/**',
   'test/lab/**',

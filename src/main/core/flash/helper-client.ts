@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable, Writable } from 'node:stream'
 import { FlashError, isFlashErrorCode } from './flash-errors'
-import { encodeLine, HELPER_PROTOCOL_VERSION, LineReader, parseJsonLine, type HelperMessage } from './helper-protocol'
-import type { FlashProgress, FlashRequest, FlashResult } from './image-writer'
+import type { BootSettings } from './customise'
+import { encodeLine, HELPER_PROTOCOL_VERSION, LineReader, parseJsonLine, type HelperFlashResult, type HelperMessage } from './helper-protocol'
+import type { FlashProgress, FlashRequest } from './image-writer'
 
 export interface HelperProcess {
   stdin: Writable
@@ -39,9 +40,11 @@ export function targetsNeedRoot(targets: readonly string[]): boolean {
 export interface HelperFlashOptions {
   signal?: AbortSignal
   onProgress?(p: FlashProgress): void
+  /** First-boot settings the helper writes to each verified target's boot partition. */
+  customise?: BootSettings
 }
 
-export function flashWithHelper(req: FlashRequest, launch: HelperLaunch, opts: HelperFlashOptions = {}): Promise<FlashResult[]> {
+export function flashWithHelper(req: FlashRequest, launch: HelperLaunch, opts: HelperFlashOptions = {}): Promise<HelperFlashResult[]> {
   const [file, ...args] = launch.command
   if (file === undefined) return Promise.reject(new Error('empty helper command'))
   const id = randomUUID()
@@ -49,7 +52,7 @@ export function flashWithHelper(req: FlashRequest, launch: HelperLaunch, opts: H
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + String(c)).slice(-2000)))
 
-  return new Promise<FlashResult[]>((resolve, reject) => {
+  return new Promise<HelperFlashResult[]>((resolve, reject) => {
     let settled = false
     const settle = (fn: () => void) => {
       if (settled) return
@@ -68,7 +71,7 @@ export function flashWithHelper(req: FlashRequest, launch: HelperLaunch, opts: H
         if (m.type !== 'hello') return failWith('FLASH_HELPER_PROTOCOL', `expected hello, got ${m.type}`)
         if (m.protocol !== HELPER_PROTOCOL_VERSION) return failWith('FLASH_HELPER_PROTOCOL', `helper speaks version ${m.protocol}, the app ${HELPER_PROTOCOL_VERSION}`)
         greeted = true
-        child.stdin.write(encodeLine({ type: 'write', id, request: req }))
+        child.stdin.write(encodeLine({ type: 'write', id, request: req, ...(opts.customise ? { customise: opts.customise } : {}) }))
         opts.signal?.addEventListener('abort', onAbort, { once: true })
         if (opts.signal?.aborted) onAbort()
         return

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { FlashProgress, FlashRequest, FlashResult } from './image-writer'
 import type { FlashErrorInfo } from './flash-errors'
+import type { BootSettings, CustomiseResult } from './customise'
 
 export const HELPER_PROTOCOL_VERSION = 1
 /** A request is a few paths and ranges; anything longer is refused before it is parsed. */
@@ -21,16 +22,42 @@ export const flashRequestSchema = z.strictObject({
   maxImageBytes: z.number().int().positive().optional()
 }) satisfies z.ZodType<FlashRequest>
 
+const text = z.string().max(16_384)
+
+/** First-boot settings; the helper still runs every value through checkSettings before writing it. */
+export const bootSettingsSchema = z.strictObject({
+  hostname: text.optional(),
+  user: z.strictObject({ name: text, password: text.optional(), passwordHash: text.optional() }).optional(),
+  authorizedKeys: z.array(text).max(32).optional(),
+  wifi: z.strictObject({ country: text, ssid: text, passphrase: text.optional(), psk: text.optional(), hidden: z.boolean().optional() }).optional(),
+  locale: text.optional(),
+  keyboardLayout: text.optional(),
+  timezone: text.optional(),
+  staticIp: z.strictObject({ interface: z.enum(['eth0', 'wlan0']), address: text, gateway: text.optional(), dns: z.array(text).max(8).optional() }).optional(),
+  hostKey: z.boolean().optional()
+}) satisfies z.ZodType<BootSettings>
+
 export const appMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('write'), id: z.string().min(1).max(64), request: flashRequestSchema }),
+  // `customise`: after a target is written and verified, its boot partition is set up for the first
+  // boot by the helper too (it alone may open a drive), once the writer has let go of the target.
+  z.strictObject({ type: z.literal('write'), id: z.string().min(1).max(64), request: flashRequestSchema, customise: bootSettingsSchema.optional() }),
   z.strictObject({ type: z.literal('cancel'), id: z.string().min(1).max(64) })
 ])
 export type AppMessage = z.infer<typeof appMessageSchema>
 
+/** What a customised target got: the files, the unit's host key (public half only), or why not. */
+export interface FirstBootOutcome {
+  result: CustomiseResult | null
+  error: FlashErrorInfo | null
+}
+
+/** A target's result from the helper; `firstBoot` is there when settings were asked for. */
+export type HelperFlashResult = FlashResult & { firstBoot?: FirstBootOutcome }
+
 export type HelperMessage =
   | { type: 'hello'; protocol: number; pid: number }
   | { type: 'progress'; id: string; progress: FlashProgress }
-  | { type: 'result'; id: string; results: FlashResult[] }
+  | { type: 'result'; id: string; results: HelperFlashResult[] }
   | { type: 'error'; id: string | null; error: FlashErrorInfo }
 
 export function encodeLine(message: AppMessage | HelperMessage): string {

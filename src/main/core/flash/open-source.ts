@@ -116,7 +116,11 @@ function decoded(format: SourceFormat, input: AsyncIterable<Buffer>): AsyncItera
     }
     case 'xz': {
       const web = new xzDecompress.XzReadableStream(Readable.toWeb(Readable.from(input, { objectMode: false })) as ReadableStream<Uint8Array>)
-      return Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>)
+      const out = Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>)
+      // Closed before it was read to the end (an inspection reads one chunk), the web stream errors
+      // with AbortError; a reader sees errors through its iterator, so the event itself is not fatal.
+      out.on('error', () => undefined)
+      return out
     }
     case 'zstd':
       return zstdChunks(input)

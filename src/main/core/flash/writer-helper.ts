@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url'
 import { localCommandRunner } from '../discovery/local-command-runner'
 import { LSBLK_COMMAND, parseLsblkDrives } from '../discovery/block-drives'
 import { FlashError, flashErrorInfo } from './flash-errors'
-import { appMessageSchema, encodeLine, HELPER_PROTOCOL_VERSION, LineReader, parseJsonLine, type HelperMessage } from './helper-protocol'
-import { flashImage } from './image-writer'
-import { systemSysReader, type SafetyPorts } from './target-safety'
+import { customiseBootPartition, type BootSettings } from './customise'
+import { appMessageSchema, encodeLine, HELPER_PROTOCOL_VERSION, LineReader, parseJsonLine, type HelperFlashResult, type HelperMessage } from './helper-protocol'
+import { flashImage, type FlashResult } from './image-writer'
+import { checkTarget, systemSysReader, type SafetyPorts } from './target-safety'
 
 const runner = localCommandRunner(15_000)
 
@@ -18,6 +19,30 @@ export const helperSafety: SafetyPorts = {
     return r && r.exitCode === 0 ? parseLsblkDrives(r.stdout) : []
   },
   readSys: systemSysReader.readSys
+}
+
+/**
+ * First-boot settings on every target that was written and verified, once the writer has closed it.
+ * A target that failed or was cancelled is left as it is: it has no partition table to find.
+ */
+async function customiseWritten(results: FlashResult[], source: string, settings: BootSettings | undefined, signal: AbortSignal): Promise<HelperFlashResult[]> {
+  if (settings === undefined) return results
+  const out: HelperFlashResult[] = []
+  for (const r of results) {
+    if (!r.verified || r.error !== null || signal.aborted) {
+      out.push(r)
+      continue
+    }
+    try {
+      // The new partition table may have been noticed and a partition mounted meanwhile (desktop
+      // automount): the rules are checked again, so a mounted FAT is never edited underneath.
+      await checkTarget(r.target, source, { imageSize: null, confirmLarge: true }, helperSafety)
+      out.push({ ...r, firstBoot: { result: await customiseBootPartition(r.target, settings), error: null } })
+    } catch (err) {
+      out.push({ ...r, firstBoot: { result: null, error: flashErrorInfo(err instanceof FlashError ? err : new FlashError('FLASH_CUSTOMISE_INVALID', String((err as Error)?.message ?? err))) } })
+    }
+  }
+  return out
 }
 
 export function runWriterHelper(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
@@ -43,6 +68,7 @@ export function runWriterHelper(input: NodeJS.ReadableStream, output: NodeJS.Wri
       signal: abort.signal,
       onProgress: (progress) => send({ type: 'progress', id: msg.id, progress })
     })
+      .then((results) => customiseWritten(results, msg.request.source, msg.customise, abort.signal))
       .then((results) => void send({ type: 'result', id: msg.id, results }))
       .catch((err: unknown) => void send({ type: 'error', id: msg.id, error: flashErrorInfo(new FlashError('FLASH_HELPER_FAILED', String((err as Error)?.message ?? err))) }))
       .finally(() => jobs.delete(msg.id))
