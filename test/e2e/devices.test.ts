@@ -106,10 +106,4 @@ describe('station UI', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Devices')
     await page.close()
   })
-
-  it('pages whose feature has not landed say so', async () => {
-    await page.goto(`${station.url}#/flash`)
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Not available yet')
-    await page.close()
-  })
 })

@@ -7,6 +7,8 @@ import { devicesApi, discoveryApi, provisionApi, usbApi } from './devices-api'
 import type { Handlers } from './handlers'
 import { hostKeysApi } from './host-keys-api'
 import { jobsApi } from './jobs-api'
+import { flashApi } from './flash-api'
+import { logsApi } from './logs-api'
 import { modelsApi } from './models-api'
 
 export function createHandlers(s: Services): Handlers {
@@ -22,6 +24,8 @@ export function createHandlers(s: Services): Handlers {
     ...modelsApi(s),
     ...runtimeApi(s),
     ...benchApi(s),
-    ...settingsApi(s)
+    ...flashApi(s),
+    ...settingsApi(s),
+    ...logsApi(s)
   } satisfies Handlers
 }

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { text } from '../../shared/texts'
 import type { Services } from './services'
 import { deployModelsApi } from './deploy-api'
+import { quantizeModelsApi } from './quantize-api'
 import type { HandlersFor } from './handlers'
 import { resolveUserFile } from './user-files'
 
@@ -52,5 +53,6 @@ export const modelsApi = (s: Services) =>
       })
       return { jobId: job.id }
     },
-    ...deployModelsApi(s)
+    ...deployModelsApi(s),
+    ...quantizeModelsApi(s)
   }) satisfies HandlersFor<'models'>

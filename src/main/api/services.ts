@@ -8,12 +8,15 @@ import type { DeviceService } from '../core/devices/device-service'
 import type { DiscoveryService } from '../core/devices/discovery-service'
 import type { EventHub } from '../core/event-hub'
 import type { JobRunner } from '../core/jobs/job-runner'
+import type { FlashService } from '../core/flash/flash-service'
 import type { ModelLibrary } from '../core/models/model-library'
 import type { SshService } from '../core/ssh'
 import type { DevicesRepo } from '../store/devices-repo'
 import type { BenchRepo } from '../store/bench-repo'
 import type { HistoryRepo } from '../store/history-repo'
 import type { HostKeysRepo } from '../store/host-keys-repo'
+import type { LogsRepo } from '../store/logs-repo'
+import type { LogFollow } from './log-follow'
 import type { createJobsRepo } from '../store/jobs-repo'
 import type { SettingsRepo } from '../store/settings-repo'
 
@@ -26,10 +29,12 @@ export interface Services {
   provision: ProvisionService
   deploy: DeployService
   bench: BenchService
+  flash: FlashService
   discovery: DiscoveryService
   devices: DeviceService
   events: EventHub
   jobs: JobRunner
+  logFollow: LogFollow
   store: {
     devices: DevicesRepo
     hostKeys: HostKeysRepo
@@ -37,5 +42,6 @@ export interface Services {
     settings: SettingsRepo
     history: HistoryRepo
     bench: BenchRepo
+    logs: LogsRepo
   }
 }

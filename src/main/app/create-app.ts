@@ -16,6 +16,9 @@ import { createBenchRepo } from '../store/bench-repo'
 import { createBenchService } from '../core/bench/bench-service'
 import { createHostKeysRepo } from '../store/host-keys-repo'
 import { createJobsRepo } from '../store/jobs-repo'
+import { createLogsRepo } from '../store/logs-repo'
+import { createLogFollow } from '../api/log-follow'
+import { logExec } from '../api/log-ssh-exec'
 import { openDatabase } from '../store/open-database'
 import { createSettingsRepo } from '../store/settings-repo'
 import { createModelsRepo } from '../store/models-repo'
@@ -30,6 +33,9 @@ import { lazyOrtEngine } from './lazy-ort-engine'
 import { ensureDataDir } from './data-dir'
 import { projectRoot } from './project-root'
 import { watchExternalChanges } from './watch-external-changes'
+import { flashHelperLaunch } from './flash-helper-launch'
+import { createFlashService } from '../core/flash/flash-service'
+import { LSBLK_COMMAND, parseLsblkDrives } from '../core/discovery/block-drives'
 
 export interface AppConfig {
   dataDir: string
@@ -59,7 +65,8 @@ export function createApp(config: AppConfig) {
     jobs: createJobsRepo(db, (o, heartbeatAt) => ownerAlive(o, heartbeatAt, Date.now(), owner)),
     settings: createSettingsRepo(db),
     history: createHistoryRepo(db),
-    bench: createBenchRepo(db)
+    bench: createBenchRepo(db),
+    logs: createLogsRepo(db)
   }
   const events = new EventHub()
   const jobs = new JobRunner(store.jobs, {
@@ -114,7 +121,28 @@ export function createApp(config: AppConfig) {
     host: { agentFile: path.join(root, 'out', 'agent', 'edgedock-agent.cjs'), ortDir: path.join(root, 'node_modules', 'onnxruntime-node') }
   })
 
-  const services = { bench, provision, deploy, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
+  const flash = createFlashService({
+    jobs,
+    events,
+    history: store.history,
+    hostKeys: store.hostKeys,
+    edgedockPublicKey: () => ssh.identity().publicKey,
+    helper: flashHelperLaunch,
+    listDrives: async () => {
+      const r = await runner.run(LSBLK_COMMAND).catch(() => null)
+      return r && r.exitCode === 0 ? parseLsblkDrives(r.stdout) : []
+    }
+  })
+  // Journals streamed from units over EdgeDock's own key, into the store.
+  const logFollow = createLogFollow({
+    sink: store.logs,
+    execFor: (deviceId) => logExec(() => {
+      const d = devices.get(deviceId)
+      return ssh.open({ host: d.host, port: d.port, username: d.user }, null)
+    }),
+    emit: (status) => events.emit('logs.stream', status)
+  })
+  const services = { logFollow, flash, bench, provision, deploy, ssh, dataDir, resourcesDir, version: config.version ?? '0.1.0', db, store, events, jobs, devices, models, discovery }
   const handlers: Handlers = createHandlers(services)
   const dispatch: Dispatch = createDispatch(handlers, config.onInternalError ?? ((err, where) => console.error(`[${where}]`, err)))
   const stopWatching = config.watchExternal
@@ -127,6 +155,7 @@ export function createApp(config: AppConfig) {
     dispatch,
     events,
     close() {
+      void logFollow.close()
       stopWatching()
       usbWatcher?.stop()
       jobs.close()

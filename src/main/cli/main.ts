@@ -13,8 +13,11 @@ import { registerDeviceCommands } from './devices-commands'
 import { registerDiscoverCommands } from './discover-commands'
 import { registerHostKeyCommands } from './host-key-commands'
 import { registerJobCommands } from './jobs-commands'
+import { registerFlashCommands } from './flash-commands'
+import { registerLogsCommands } from './logs-commands'
 import { registerModelCommands } from './models-commands'
 import { registerProvisionCommands } from './provision-commands'
+import { registerQuantizeCommands } from './quantize-commands'
 
 interface Globals {
   dataDir: string
@@ -77,6 +80,9 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   registerBenchCommands(program, ctx)
   registerHostKeyCommands(program, ctx)
   registerJobCommands(program, ctx)
+  registerFlashCommands(program, ctx)
+  registerLogsCommands(program, ctx)
+  registerQuantizeCommands(program, ctx)
 
   try {
     await program.parseAsync(argv, { from: 'user' })

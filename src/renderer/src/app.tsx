@@ -4,9 +4,10 @@ import { useClient, useLive } from './client/client-context'
 import { JobsPanel } from './components/jobs-panel'
 import { I18nProvider, useI18n } from './i18n/i18n'
 import { BenchPage } from './pages/bench-page'
-import { ComingPage } from './pages/coming-page'
 import { DevicesPage } from './pages/devices-page'
+import { FlashPage } from './pages/flash-page'
 import { HistoryPage } from './pages/history-page'
+import { LogsPage } from './pages/logs-page'
 import { ModelsPage } from './pages/models-page'
 import { ProvisionPage } from './pages/provision-page'
 import { SettingsPage } from './pages/settings-page'
@@ -84,8 +85,8 @@ function Shell({ settings }: { settings: Settings }) {
         {page === 'provision' && <ProvisionPage key={arg ?? ''} preselect={arg} />}
         {page === 'models' && <ModelsPage />}
         {page === 'benchmarks' && <BenchPage />}
-        {page === 'logs' && <ComingPage title="nav.logs" body="soon.logs" />}
-        {page === 'flash' && <ComingPage title="nav.flash" body="soon.flash" />}
+        {page === 'logs' && <LogsPage />}
+        {page === 'flash' && <FlashPage />}
         {page === 'history' && <HistoryPage />}
         {page === 'settings' && <SettingsPage settings={settings} />}
       </main>

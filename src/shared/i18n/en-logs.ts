@@ -1,4 +1,40 @@
 // English sentences of the logs area, spread into en.ts.
 import type { Message } from './message'
 
-export const enLogs = {} as const satisfies Record<string, Message>
+export const enLogs = {
+  'error.LOGS_BAD_TIME': 'Not a time: {detail}. Use a date and time such as 2026-12-03T06:00 (UTC unless it ends in an offset), or an age such as 30s, 15m, 2h or 3d.',
+  'error.LOGS_BAD_PRIORITY': 'Not a log priority: {detail}. Use 0-7 or a name: emerg, alert, crit, err, warning, notice, info, debug.',
+  'logs.title': 'Logs',
+  'logs.subtitle': 'Lines from the units and from jobs, newest at the bottom. Scroll up to read further back.',
+  'logs.filter.device': 'Device',
+  'logs.filter.allDevices': 'All devices',
+  'logs.filter.unit': 'Systemd unit',
+  'logs.filter.unitPlaceholder': 'e.g. ssh.service',
+  'logs.filter.priority': 'Priority',
+  'logs.filter.anyPriority': 'Any priority',
+  'logs.filter.text': 'Text',
+  'logs.filter.textPlaceholder': 'Words that must all appear',
+  'logs.follow': 'Follow',
+  'logs.pause': 'Pause',
+  'logs.paused': 'Paused: new lines are not added until you follow again.',
+  'logs.exportText': 'Export text',
+  'logs.exportJson': 'Export JSON',
+  'logs.exportTruncated': { count: 'n', one: 'Exported the first {n} line only.', other: 'Exported the first {n} lines only: narrow the filter to get the rest.' },
+  'logs.count': { count: 'n', one: '{n} line', other: '{n} lines' },
+  'logs.countFiltered': { count: 'n', one: '{n} matching line', other: '{n} matching lines' },
+  'logs.loadingOlder': 'Loading older lines…',
+  'logs.start': 'Start of the log',
+  'logs.empty': 'No log lines yet. Lines appear here as units stream their journals and jobs write output.',
+  'logs.noMatch': 'No line matches these filters.',
+  'logs.kind.gap': 'gap',
+  'logs.kind.dropped': 'left out',
+  'logs.stream.start': 'Stream from this device',
+  'logs.stream.stop': 'Stop streaming',
+  'logs.stream.all': 'whole journal',
+  'logs.stream.label': 'Streams',
+  'logs.state.live': 'live',
+  'logs.state.reconnecting': 'reconnecting',
+  'logs.state.stopped': 'stopped',
+  'logs.stream.gaps': { count: 'n', one: '{n} gap', other: '{n} gaps' },
+  'logs.stream.rate': '{n} lines/s'
+} as const satisfies Record<string, Message>

@@ -2,4 +2,40 @@
 import type { enLogs } from './en-logs'
 import type { TranslationOf } from './message'
 
-export const zhLogs = {} as const satisfies TranslationOf<typeof enLogs>
+export const zhLogs = {
+  'error.LOGS_BAD_TIME': '不是有效的时间：{detail}。请输入日期和时间，例如 2026-12-03T06:00（未带时区偏移时按 UTC），或输入时长，例如 30s、15m、2h 或 3d。',
+  'error.LOGS_BAD_PRIORITY': '不是有效的日志级别：{detail}。请使用 0-7 或名称：emerg、alert、crit、err、warning、notice、info、debug。',
+  'logs.title': '日志',
+  'logs.subtitle': '来自设备和任务的日志行，最新的在底部。向上滚动可查看更早的内容。',
+  'logs.filter.device': '设备',
+  'logs.filter.allDevices': '所有设备',
+  'logs.filter.unit': 'Systemd 单元',
+  'logs.filter.unitPlaceholder': '例如 ssh.service',
+  'logs.filter.priority': '级别',
+  'logs.filter.anyPriority': '任意级别',
+  'logs.filter.text': '文本',
+  'logs.filter.textPlaceholder': '必须全部出现的词',
+  'logs.follow': '跟随',
+  'logs.pause': '暂停',
+  'logs.paused': '已暂停：重新跟随之前不会添加新行。',
+  'logs.exportText': '导出文本',
+  'logs.exportJson': '导出 JSON',
+  'logs.exportTruncated': { count: 'n', other: '仅导出了前 {n} 行：请缩小筛选范围以获取其余内容。' },
+  'logs.count': { count: 'n', other: '{n} 行' },
+  'logs.countFiltered': { count: 'n', other: '{n} 行匹配' },
+  'logs.loadingOlder': '正在加载更早的日志…',
+  'logs.start': '日志开头',
+  'logs.empty': '还没有日志。设备传回日志或任务产生输出后，会显示在这里。',
+  'logs.noMatch': '没有符合这些筛选条件的日志行。',
+  'logs.kind.gap': '缺口',
+  'logs.kind.dropped': '已略去',
+  'logs.stream.start': '从此设备传输日志',
+  'logs.stream.stop': '停止传输',
+  'logs.stream.all': '整个日志',
+  'logs.stream.label': '日志流',
+  'logs.state.live': '实时',
+  'logs.state.reconnecting': '正在重连',
+  'logs.state.stopped': '已停止',
+  'logs.stream.gaps': { count: 'n', other: '{n} 处缺口' },
+  'logs.stream.rate': '每秒 {n} 行'
+} as const satisfies TranslationOf<typeof enLogs>

@@ -187,10 +187,22 @@ const COMMANDS: Entry[] = [
     readme: 'npx edgedock provision pi@192.168.1.50 --profile bench-node --var hostname=bench-07 --identity ~/.ssh/id_ed25519 [--passphrase-env KEY_PASS]',
     notHere: "needs the technician's own key on the unit, and re-provisioning the lab Pi as a bench node costs another reboot; --identity is covered by test/integration/provision/identity-cli.test.ts"
   },
+  {
+    readme: 'npx edgedock flash raspios.img.xz --to /dev/sdb --to card2.img --sha256 HEX --hostname door-lobby-02 --user edge --password-env PW --yes',
+    notHere: 'writes a real drive; the same command on image files is covered by test/integration/flash/flash-cli.test.ts'
+  },
   { readme: 'npx edgedock host-key repin door-lobby-01 --fingerprint SHA256:…', notHere: 'needs a unit whose host key changed (a reflash); covered by test/integration/provision/host-key-change.lab.test.ts' },
   { readme: 'npx edgedock models import face_int8.onnx --name faces --version 3', run: async (ctx, c) => void (await sh(ctx, c, 'bare')) },
   { readme: 'npx edgedock models inspect faces@3', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^precision: FP32$/m) },
   { readme: 'npx edgedock models compare faces@2 faces@3 --samples labelled.json', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/top-1 agreement: 100/) },
+  {
+    readme: 'npx edgedock models quantize faces@2 --method dynamic [--calibration calib.json]',
+    run: async (ctx, c) => {
+      const out = (await sh(ctx, c, 'bare', 300_000)).stdout
+      expect(out).toMatch(/^Stored: faces@4 {2}sha256 [0-9a-f]{12}$/m)
+      expect(out).toMatch(/top-1 agreement 100\.00%/)
+    }
+  },
   { readme: 'npx edgedock runtime install door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^door-lobby-01: already-installed /m) },
   { readme: 'npx edgedock push door-lobby-01 door-lobby-02 faces@3', notHere: 'needs two units and the suites share one lab Pi; push is covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock rollback door-lobby-01 [--version 2]', notHere: 'needs a model pushed before (see push); covered by test/integration/deploy/push.lab.test.ts' },
@@ -204,6 +216,11 @@ const COMMANDS: Entry[] = [
     }
   },
   { readme: 'npx edgedock bench list', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/\s2\/2\s/) },
+  {
+    readme: 'npx edgedock logs door-lobby-01 [--unit edgedock-inference.service] [--grep error] [--since 2h] [--follow]',
+    // --follow runs until Ctrl-C (covered by test/integration/cli/logs-cli.test.ts); the stored lines here.
+    run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout.trim()).toMatch(/^No log lines match\.$|^(\d{4}-\d\d-\d\d [\d:.]+ {2}door-lobby-01 {2}.*\n?)+$/)
+  },
   { readme: 'npm run bench', notHere: 'the benchmarks take minutes and bring up lab Pis of their own' },
   { readme: 'npm run lab -- up 2', notHere: 'boots two more Pis; this suite takes its Pi from the shared lab (useLab), the same code' },
   {

@@ -2,7 +2,7 @@
 // and its answer parsed with the method's OUTPUT schema: a handler cannot drift from what the
 // renderer, the station's clients and the CLI are promised. A new contract method without an entry
 // here fails the first test.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -61,6 +61,9 @@ const inputs: { [M in MethodName]: () => unknown } = {
   'models.inspect': () => ({ ref: 'digits@1' }),
   'models.inspectFile': () => ({ file: { path: path.join(resources, 'models', 'digits_cnn_fp32.onnx') } }),
   'models.compare': () => ({ a: 'digits@1', b: 'digits@1', samples: { builtin: 'digits-100' }, limit: 10 }),
+  'models.quantizeAdvice': () => ({ ref: 'digits@1' }),
+  'models.quantize': () => ({ ref: 'digits@1', method: 'dynamic', version: 'q1', compareLimit: 10 }),
+  'models.lineage': () => ({ ref: 'digits@1' }),
   'bench.start': () => ({ targets: ['bench-b'], models: ['digits@1'], threads: [1, 2], runs: 1, durationS: 0 }),
   'bench.list': () => ({}),
   'bench.get': () => ({ id: firstRun() }),
@@ -74,8 +77,26 @@ const inputs: { [M in MethodName]: () => unknown } = {
   'jobs.get': () => ({ id: app.services.store.jobs.list({ limit: 1 })[0]?.id }),
   'jobs.cancel': () => ({ id: app.services.store.jobs.list({ limit: 1 })[0]?.id }),
   'history.query': () => ({}),
+  'logs.query': () => ({ text: 'inference', limit: 10 }),
+  'logs.export': () => ({ format: 'json' }),
+  'logs.follow.start': () => ({ deviceId: app.services.store.devices.list()[0]?.id, unit: 'ssh.service' }),
+  'logs.follow.list': () => ({}),
+  'logs.follow.stop': () => ({ deviceId: app.services.store.devices.list()[0]?.id }),
   'models.remove': () => ({ ref: 'digits@1' }),
-  'devices.remove': () => ({ id: app.services.store.devices.list()[0]?.id })
+  'devices.remove': () => ({ id: app.services.store.devices.list()[0]?.id }),
+  'flash.drives': () => ({}),
+  'flash.inspect': () => ({ source: { path: tinyDiskImage() } }),
+  'flash.start': () => ({ source: { path: tinyDiskImage() }, targets: [path.join(dir, 'flash-target.img')] })
+}
+
+/** 64 KiB with an empty MBR: enough to be taken for a disk image. */
+function tinyDiskImage(): string {
+  const file = path.join(dir, 'tiny.img')
+  const buf = Buffer.alloc(64 * 1024)
+  buf[510] = 0x55
+  buf[511] = 0xaa
+  writeFileSync(file, buf)
+  return file
 }
 
 // These need a unit that answers SSH; with none, the answer is a coded refusal in plain words,
