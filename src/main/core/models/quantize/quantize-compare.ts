@@ -5,6 +5,7 @@
 // threshold is flagged, so it is seen rather than pushed unnoticed.
 import os from 'node:os'
 import * as ort from 'onnxruntime-node'
+import { seededInput } from '../../../../shared/seeded-input'
 import { argmax, OutputErrorAccumulator } from '../compare-metrics'
 import { ModelInputUnsupportedError, SamplesShapeMismatchError } from '../errors'
 import { sampleDims } from '../sample-set'
@@ -57,7 +58,7 @@ export async function compareQuantized(before: Uint8Array, after: Uint8Array, in
       const fixed = shape.slice(1)
       if (!fixed.every((d) => typeof d === 'number' && d > 0)) throw new ModelInputUnsupportedError('the model', 'its input has dynamic dimensions, so give a calibration set to compare on')
       const length = (fixed as number[]).reduce((x, y) => x * y, 1)
-      rows = Array.from({ length: SEEDED_SAMPLES }, (_, i) => seededRow(length, 1000 + i))
+      rows = Array.from({ length: SEEDED_SAMPLES }, (_, i) => seededInput(length, 1000 + i))
     }
     const total = Math.min(rows.length, input.limit ?? 200)
     const dims = sampleDims(shape, rows[0]!.length)
@@ -122,19 +123,6 @@ export function flagsOf(r: Omit<QuantizeComparison, 'flags'>, maxLoss: number): 
   if (1 - r.agreement > maxLoss) flags.push('lowAgreement')
   if (r.cosine.mean < 0.98) flags.push('lowCosine')
   return flags
-}
-
-/** Inputs in [0, 1) from a xorshift32 seed: the same on every run, so two runs compare alike. */
-export function seededRow(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length)
-  let x = (0x9e3779b9 ^ seed) >>> 0 || 1
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = (x >>> 0) / 4294967296
-  }
-  return out
 }
 
 function percentiles(samples: number[]): LatencyPair {
