@@ -31,7 +31,8 @@ export function benchStats(options: Pick<BenchOptions, 'headline'>, batch: numbe
     p999Ms: msRound(s.p999Ms),
     maxMs: msRound(s.maxMs),
     headline: { metric: options.headline, ms: msRound(s[options.headline]) },
-    throughputPerS: round(throughput(batch, s.count, measured.wallMs), 2),
+    // From the measured time as the result reports it (phases.measure.ms), so throughput = runs / that time exactly.
+    throughputPerS: round(throughput(batch, s.count, msRound(measured.wallMs)), 2),
     cpuPercent: round(cpuPercent(measured.cpu.user, measured.cpu.system, measured.wallMs), 1)
   }
 }
