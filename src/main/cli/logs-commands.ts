@@ -8,6 +8,7 @@ import { formatLogLine, parsePriority } from '../api/logs-format'
 import type { CliContext } from './cli-context'
 import { wholeNumber } from './format'
 import { parseLogTime } from './log-time'
+import { abortableSleep } from '../core/abortable-sleep'
 
 // The contract's LOGS_PAGE_MAX; not imported, as that module brings zod into the CLI's startup.
 const PAGE_MAX = 5000
@@ -97,12 +98,10 @@ async function follow(c: CliContext, filter: LogFilterInput, shown: LogLineView[
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
-  })
-}
+// A cancel (Ctrl-C) ends the pause at once; abortableSleep also takes its listener off the signal
+// when the pause ends, which --follow's four pauses a second on one signal need (Node warns on the
+// user's terminal once eleven pile up).
+const pause = (ms: number, signal: AbortSignal): Promise<void> => abortableSleep(ms, signal).catch(() => {})
 
 /** The newest `limit` lines, oldest first, read back a page at a time. */
 async function newest(c: CliContext, filter: LogFilterInput, limit: number): Promise<LogLineView[]> {

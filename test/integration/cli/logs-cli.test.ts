@@ -117,7 +117,8 @@ describe('edgedock logs', () => {
 
   it('--follow prints lines as they are stored until Ctrl-C', async () => {
     const f = followCli(['--grep', 'fresh', '--limit', '5'])
-    await new Promise((r) => setTimeout(r, 1500))
+    // Long enough for a dozen polls: nothing but lines may reach the terminal meanwhile.
+    await new Promise((r) => setTimeout(r, 4000))
     const db = openDatabase(path.join(dir, 'edgedock.db'))
     const line = (message: string) => ({ unit: 'edgedock-inference.service', priority: 6, timeUs: Date.now() * 1000, message, cursor: null, bootId: null })
     createLogsRepo(db).appendBatch({ deviceId: ids['door-17'] as string, selector: 'all' }, [line('fresh line one'), line('stale line'), line('fresh line two')], null)
@@ -127,6 +128,7 @@ describe('edgedock logs', () => {
     expect(f.out()).not.toContain('stale line')
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
+    expect(f.err()).toBe('')
   })
 
   it('--follow with a device streams it over SSH and says when it cannot reach it', async () => {
