@@ -515,6 +515,7 @@ export const en = {
   // Made in core and carried as a Text (job titles, step names, step details); the CLI and stored
   // rows use the English.
   'units.n': { count: 'n', one: '{n} unit', other: '{n} units' },
+  'units.nAndHost': { count: 'n', one: '{n} unit and this computer', other: '{n} units and this computer' },
   'job.provision': 'Provision {profile} on {where}',
   'job.dryRun': 'Dry run {profile} on {where}',
   'job.push': 'Push {model} to {where}',

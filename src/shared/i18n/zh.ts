@@ -510,6 +510,7 @@ export const zh = {
   'error.INTERNAL': 'EdgeDock 内部出错（{detail}）。详情见任务日志。',
   // Made in core (job titles, step names, step details).
   'units.n': '{n} 台设备',
+  'units.nAndHost': '{n} 台设备和本机',
   'job.provision': '在 {where} 上配置 {profile}',
   'job.dryRun': '在 {where} 上预演 {profile}',
   'job.push': '推送 {model} 到 {where}',

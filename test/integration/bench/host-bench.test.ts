@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { directClient } from '../../../src/main/api/dispatch'
 import { createApp, type EdgeDockApp } from '../../../src/main/app/create-app'
+import { closedPort } from '../../helpers/banner-server'
 import { tempDir } from '../../helpers/temp-dir'
 import { ensureAgentBuilt, repoRoot } from '../agent/agent-process'
 
@@ -117,6 +118,13 @@ describe('benchmarks on this computer', () => {
     expect(csv[0]).toMatch(/^run,cell,created,target,model,sha256,threads,batch/)
     const json = JSON.parse((await call('bench.export', { ids: [run?.id ?? ''], format: 'json' })).text) as { cells: { samples: number[] }[] }[]
     expect(json[0]?.cells[0]?.samples.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('a run on a unit and on this computer is titled by its units, with the host named apart', async () => {
+    const port = await closedPort()
+    const { jobId } = await call('bench.start', { targets: [`pi@127.0.0.1:${port}`, 'host'], models: ['digits@1'], runs: 5, durationS: 0, warmup: 1, cooldownS: 0 })
+    const job = await app.services.jobs.wait(jobId)
+    expect(job.title).toBe('Benchmark digits@1 on 1 unit and this computer')
   })
 
   it('a sample set that does not fit the model fails the cell in words', async () => {

@@ -120,7 +120,9 @@ export function createBenchService(deps: BenchServiceDeps) {
       const cells = planCells(targets, models, req, randomUUID)
       const runId = randomUUID()
       const settings: RunSettings = { preset: req.preset, runs: req.runs, durationS: req.durationS, warmup: req.warmup, profileOps: req.profileOps, seed: req.seed }
-      const where = targets.length === 1 && targets[0] ? targets[0].label : text('units.n', { n: targets.length })
+      // The host baseline is not a unit: "2 units and this computer", not "3 units".
+      const units = targets.filter((t) => t.resolved).length
+      const where = targets.length === 1 && targets[0] ? targets[0].label : text(units < targets.length ? 'units.nAndHost' : 'units.n', { n: units })
       const job = deps.jobs.start({ kind: 'bench', title: text('job.bench', { models: models.map((m) => m.ref).join(', '), where }), deviceId: targets.length === 1 ? (targets[0]?.deviceId ?? null) : null }, async (ctx) => {
         // Stored before the first await, so the run exists when `start` returns.
         deps.repo.createRun({
