@@ -3,6 +3,7 @@
 // Ingest uses its own connection (see core/logs/log-ingest.ts); WAL lets readers on the UI's
 // connection go on while a batch commits.
 import type Database from 'better-sqlite3'
+import { StreamMovedError } from '../core/logs/stream-moved-error'
 
 export type LogKind = 'line' | 'gap' | 'dropped'
 
@@ -158,8 +159,12 @@ export function createLogsRepo(db: Database.Database) {
     return row ? row.id : (insertStream.get(key.deviceId, key.selector, now) as { id: number }).id
   }
 
-  const append = db.transaction((key: LogStreamKey, lines: readonly LogLineInput[], cursor: string | null, now: number) => {
+  const append = db.transaction((key: LogStreamKey, lines: readonly LogLineInput[], cursor: string | null, now: number, expected: string | null | undefined) => {
     const id = streamId(key, now)
+    if (expected !== undefined) {
+      const stored = (selectStream.get(key.deviceId, key.selector) as { cursor: string | null }).cursor
+      if (stored !== expected) throw new StreamMovedError(key)
+    }
     // The batch's rows take the next ids: this transaction holds the write lock.
     const first = firstNewId.get() as number
     for (let i = 0; i < lines.length; i += ROWS_PER_INSERT) {
@@ -200,10 +205,13 @@ export function createLogsRepo(db: Database.Database) {
      * Stores lines and the stream's new cursor in one transaction: after a crash either both are
      * there or neither, so a restarted stream resumes exactly after the last stored line.
      * A null cursor leaves the stored one as it is (markers, files without cursors).
+     * With `expected`, nothing is written unless the stored cursor is still that one: a second
+     * process following the same stream (the app and `edgedock logs --follow`) then finds its
+     * batch refused (StreamMovedError) instead of storing the lines the first one stored.
      */
-    appendBatch(key: LogStreamKey, lines: readonly LogLineInput[], cursor: string | null, now = Date.now()): number {
+    appendBatch(key: LogStreamKey, lines: readonly LogLineInput[], cursor: string | null, now = Date.now(), expected?: string | null): number {
       // IMMEDIATE: take the write lock first, so a busy database waits here rather than failing at commit.
-      return append.immediate(key, lines, cursor, now)
+      return append.immediate(key, lines, cursor, now, expected)
     },
 
     query(filter: LogFilter = {}, page: LogPage = {}): LogLine[] {

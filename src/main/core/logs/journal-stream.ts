@@ -10,6 +10,7 @@
 // unit only slows itself, and the yield after each batch lets other streams have their turn.
 import { EventEmitter } from 'node:events'
 import type { LogLineInput, LogSink, LogStreamKey } from '../../store/logs-repo'
+import { StreamMovedError } from './stream-moved-error'
 import type { RemoteCommand } from '../ssh/remote-command'
 import { journalCommand, selectorKey, tailCommand, type LogSelector } from './journal-command'
 import { capMessage, cursorPosition, parseJournalLine, sameEntry, type DropReason } from './journal-json'
@@ -75,6 +76,8 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 const FILE_CURSOR = /^file-lines:(\d+)$/
+/** How long a stream that found another process storing its lines waits before it looks again. */
+export const MOVED_AWAY_WAIT_MS = 5000
 
 export class JournalStream extends EventEmitter {
   readonly key: LogStreamKey
@@ -88,6 +91,10 @@ export class JournalStream extends EventEmitter {
   private fileLines = 0
   /** The stored cursor the current command was started at, until its first entry is seen. */
   private resumeAt: string | null = null
+  /** The stored cursor as this stream last read or wrote it: a batch is stored only on top of it. */
+  private base: string | null = null
+  /** Set when another process was found storing this stream: wait longer before trying again. */
+  private movedAway: StreamMovedError | null = null
   private readonly o: Required<Omit<JournalStreamOptions, 'jobId'>> & { jobId: string | null }
   private rate = { start: 0, count: 0 }
   readonly stats: StreamStats = { stored: 0, dropped: { oversized: 0, 'not-json': 0, 'no-cursor': 0 }, gaps: 0, reconnects: 0, linesPerSecond: 0 }
@@ -140,6 +147,7 @@ export class JournalStream extends EventEmitter {
         let reason: unknown = null
         try {
           const stored = this.o.sink.streamCursor(this.key)
+          this.base = stored
           const cursor: string | null = stored !== null && stored === refusedCursor ? null : stored
           const { command, gap } = this.command(cursor, opened)
           const stream = await this.o.shell.open(command, this.abort.signal)
@@ -163,7 +171,11 @@ export class JournalStream extends EventEmitter {
         }
         this.flushQuietly()
         if (this.abort.signal.aborted) break
-        const delayMs = Math.min(this.o.backoff.maxMs, this.o.backoff.minMs * 2 ** attempt) * (0.8 + Math.random() * 0.4)
+        // Standing back for another process costs nothing (its lines are in the same store), and
+        // trying again every few seconds takes over within seconds of that process stopping.
+        if (this.movedAway) reason = this.movedAway
+        const delayMs = this.movedAway ? MOVED_AWAY_WAIT_MS : Math.min(this.o.backoff.maxMs, this.o.backoff.minMs * 2 ** attempt) * (0.8 + Math.random() * 0.4)
+        this.movedAway = null
         attempt++
         this.stats.reconnects++
         this.setState('reconnecting', { attempt, delayMs: Math.round(delayMs), reason })
@@ -261,7 +273,8 @@ export class JournalStream extends EventEmitter {
     if (this.batch.length === 0) return
     const lines = this.batch
     const cursor = this.batchCursor
-    this.o.sink.appendBatch(this.key, lines, cursor)
+    this.o.sink.appendBatch(this.key, lines, cursor, undefined, this.base)
+    if (cursor !== null) this.base = cursor
     // Only after the commit: a failed write keeps nothing, and the stream resumes at the old cursor.
     this.batch = []
     this.batchCursor = null
@@ -280,7 +293,9 @@ export class JournalStream extends EventEmitter {
     } catch (err) {
       this.batch = []
       this.batchCursor = null
-      this.emit('write-failed', err)
+      this.pendingDrops = 0
+      if (err instanceof StreamMovedError) this.movedAway = err
+      else this.emit('write-failed', err)
       this.current?.close()
     }
   }

@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import type Database from 'better-sqlite3'
 import { JournalStream, type JournalStreamOptions } from '../../../../../src/main/core/logs/journal-stream'
 import { journalCommand, tailCommand } from '../../../../../src/main/core/logs/journal-command'
@@ -207,4 +210,27 @@ describe('JournalStream', () => {
     await until(s, () => repo.count() >= 4)
     expect(repo.count({ jobId: 'job-7' })).toBe(4)
   })
+})
+
+describe('two processes following one unit', () => {
+  it('store every line once: the second stands back while the first stores, and takes over when it stops', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'edgedock-two-followers-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const file = path.join(dir, 'edgedock.db')
+    // Two connections to one database file, as the desktop app and `edgedock logs --follow` have.
+    const [a, b] = [openLogsDb(file), openLogsDb(file)] as [Database.Database, Database.Database]
+    open.push(a, b)
+    const journal = new FakeJournal().add(1, 2000)
+    const first = stream(createLogsRepo(a), journal, { selector: { kind: 'all' } }).start()
+    await until(first, () => numbers(a).length >= 2000)
+    const second = stream(createLogsRepo(b), journal, { selector: { kind: 'all' } }).start()
+    journal.add(2001, 4000)
+    await until(first, () => numbers(a).length >= 4000)
+    // The first stops (its window closed): the second finds the cursor still and goes on from it.
+    await first.stop()
+    journal.add(4001, 5000)
+    await until(second, () => numbers(b).length >= 5000)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(numbers(b)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1))
+  }, 30_000)
 })
