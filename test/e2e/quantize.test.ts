@@ -29,6 +29,25 @@ beforeAll(async () => {
 afterAll(() => close?.())
 
 describe('Quantize on the Models page', () => {
+  it('will not start static INT8 without a calibration set, and says what to choose instead', async () => {
+    await page.getByRole('button', { name: 'Quantize a model' }).click()
+    await page.getByLabel('Method').selectOption('static')
+    await page.getByLabel('Calibration set').selectOption('none')
+    await expect.poll(() => page.getByTestId('quantize-needs-calibration').textContent()).toMatch(/^Static INT8 needs a calibration set .*dynamic INT8 or FP16/)
+    expect(await page.getByRole('button', { name: 'Quantize', exact: true }).isDisabled()).toBe(true)
+    await page.screenshot({ path: path.join(shots, 'quantize-needs-calibration.png'), fullPage: true })
+    await page.locator('.sidebar-foot select').selectOption('zh')
+    await expect.poll(() => page.getByTestId('quantize-needs-calibration').textContent()).toMatch(/^静态 INT8 需要/)
+    await page.screenshot({ path: path.join(shots, 'quantize-needs-calibration-zh.png'), fullPage: true })
+    await page.locator('.sidebar-foot select').selectOption('en')
+    // Back to a calibration set: the refusal goes and the button can be used again.
+    await page.getByLabel('Calibration set').selectOption('demo')
+    await expect.poll(() => page.getByTestId('quantize-needs-calibration').count()).toBe(0)
+    expect(await page.getByRole('button', { name: 'Quantize', exact: true }).isDisabled()).toBe(false)
+    expect(((await cli('models', 'list')) as unknown[]).length).toBe(1)
+    await page.reload()
+  })
+
   it('suggests static INT8, runs it on the shipped samples and shows FP32 and INT8 side by side', async () => {
     await page.getByRole('button', { name: 'Quantize a model' }).click()
     await expect.poll(() => page.getByTestId('quantize-advice').textContent()).toMatch(/^Suggested: Static INT8 \(calibrated\)\. Mostly convolutions \(2 Conv, 2 MatMul\/Gemm\)/)

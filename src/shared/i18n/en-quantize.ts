@@ -46,5 +46,6 @@ export const enQuantize = {
   'quantize.reason.convNoCalibration': 'Mostly convolutions ({conv} Conv, {matmul} MatMul/Gemm): static INT8 is the fastest, but it needs a calibration set of typical inputs.',
   'quantize.reason.matmulDynamic': 'Mostly matrix products ({matmul} MatMul/Gemm, {conv} Conv): dynamic INT8 quantizes activations while running and needs no calibration set.',
   'quantize.reason.recurrentDynamic': 'The model has recurrent or attention layers, whose ranges change with every input: dynamic INT8 suits it.',
+  'quantize.needsCalibration': 'Static INT8 needs a calibration set of typical inputs: choose one, or pick dynamic INT8 or FP16, which need none.',
   'quantize.reason.nothingInteger': 'No Conv, MatMul or Gemm to run in INT8 ({conv} Conv, {matmul} MatMul/Gemm): FP16 halves the file without a calibration set.'
 } as const satisfies Record<string, Message>

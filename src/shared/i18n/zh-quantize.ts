@@ -47,5 +47,6 @@ export const zhQuantize = {
   'quantize.reason.convNoCalibration': '以卷积为主（{conv} 个 Conv，{matmul} 个 MatMul/Gemm）：静态 INT8 最快，但需要一组典型输入作为校准集。',
   'quantize.reason.matmulDynamic': '以矩阵乘法为主（{matmul} 个 MatMul/Gemm，{conv} 个 Conv）：动态 INT8 在运行时量化激活值，无需校准集。',
   'quantize.reason.recurrentDynamic': '该模型含有循环层或注意力层，其数值范围随每个输入变化：适合动态 INT8。',
+  'quantize.needsCalibration': '静态 INT8 需要一组典型输入作为校准集：请选择一个，或改用无需校准集的动态 INT8 或 FP16。',
   'quantize.reason.nothingInteger': '没有可用 INT8 运行的 Conv、MatMul 或 Gemm（{conv} 个 Conv，{matmul} 个 MatMul/Gemm）：FP16 无需校准集即可将文件减半。'
 } as const satisfies TranslationOf<typeof enQuantize>

@@ -31,6 +31,8 @@ export function QuantizeCard({ models, onStored }: { models: ModelRecordDto[]; o
   const [perChannel, setPerChannel] = useState(true)
   const [exclude, setExclude] = useState('')
   const [job, setJob] = useState<Job | null>(null)
+  // Refused here as the API refuses it: static INT8 measures activation ranges on real inputs.
+  const needsCalibration = method === 'static' && calibration === 'none'
   const [result, setResult] = useState<QuantizeResultDto | null>(null)
   const [error, setError] = useState<string | null>(null)
   const model = ref || (floats[0] ? refOf(floats[0]) : '')
@@ -142,10 +144,15 @@ export function QuantizeCard({ models, onStored }: { models: ModelRecordDto[]; o
           <span>{t('quantize.perChannel')}</span>
           <input type="checkbox" checked={perChannel} onChange={(e) => setPerChannel(e.target.checked)} aria-label={t('quantize.perChannel')} />
         </label>
-        <button className="primary" onClick={() => void start()} disabled={job !== null || !model || (calibration === 'file' && !file)}>
+        <button className="primary" onClick={() => void start()} disabled={job !== null || !model || (calibration === 'file' && !file) || needsCalibration}>
           {job ? t('quantize.running') : t('quantize.start')}
         </button>
       </div>
+      {needsCalibration && (
+        <p className="form-message error" role="alert" data-testid="quantize-needs-calibration">
+          {t('quantize.needsCalibration')}
+        </p>
+      )}
       {reason && <p className="muted" data-testid="quantize-advice">{reason}</p>}
       {job && <JobProgress job={job} label={t('quantize.running')} />}
       {error && <p className="form-message error" role="alert">{error}</p>}

@@ -101,8 +101,12 @@ describe('models.quantize', () => {
 
   it('refuses bad input with a code and stores nothing', async () => {
     const before = versions()
-    const noCalibration = await finished({ ref: 'cnn@1', method: 'static' })
-    expect(noCalibration.error?.code).toBe('SAMPLES_INVALID')
+    // Static INT8 without a calibration set is refused before any job exists.
+    const jobCount = async () => (await value<unknown[]>('jobs.list', { limit: 500 })).length
+    const jobsBefore = await jobCount()
+    const noCalibration = await call('models.quantize', { ref: 'cnn@1', method: 'static' })
+    expect(noCalibration.ok ? 'ok' : [noCalibration.error.code, noCalibration.error.message]).toEqual(['SAMPLES_INVALID', expect.stringMatching(/needs a calibration set .*dynamic INT8 or FP16/)])
+    expect(await jobCount()).toBe(jobsBefore)
     const again = await finished({ ref: 'cnn@2', method: 'dynamic' })
     expect(again.error?.code).toBe('MODEL_NOT_QUANTIZABLE')
     const wrongShape = path.join(dir, 'short.json')
