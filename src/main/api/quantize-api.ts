@@ -4,7 +4,6 @@ import { statSync } from 'node:fs'
 import path from 'node:path'
 import { EdgeError } from '../../shared/errors'
 import { text } from '../../shared/texts'
-import { SamplesInvalidError } from '../core/models/errors'
 import { lineageOf } from '../core/models/quantize/lineage'
 import { runQuantizeJob } from '../core/models/quantize/quantize-job'
 import { recommendMethod } from '../core/models/quantize/recommend'
@@ -26,14 +25,14 @@ function resolveCalibration(ref: FileRef | { builtin: 'digits-100' }, ctx: CallC
   return resolveUserFile(ref, ctx, s.dataDir, ['.json'])
 }
 
-const STATIC_NEEDS_CALIBRATION = 'static INT8 needs a calibration set of typical inputs; give one, or choose dynamic INT8 or FP16, which need none'
+const STATIC_NEEDS_CALIBRATION = 'Static INT8 needs a calibration set of typical inputs; give one, or choose dynamic INT8 or FP16, which need none.'
 
 export const quantizeModelsApi = (s: Services) =>
   ({
     'models.quantize': ({ ref, method, calibration, calibrate, perChannel, activations, exclude, version, compareLimit }, ctx) => {
       // Refused before a job exists: an unknown model or a missing file is a typing mistake, not a run.
       const record = s.models.store.get(ref)
-      if (method === 'static' && !calibration) throw new SamplesInvalidError(STATIC_NEEDS_CALIBRATION)
+      if (method === 'static' && !calibration) throw new EdgeError('INVALID_INPUT', STATIC_NEEDS_CALIBRATION)
       const calibrationPath = calibration ? resolveCalibration(calibration, ctx, s) : null
       const label = `${record.name}@${record.version}`
       const job = s.jobs.start({ kind: 'models.quantize', title: text('job.modelsQuantize', { model: label, method }) }, async (jc) => {

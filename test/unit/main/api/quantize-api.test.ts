@@ -105,7 +105,7 @@ describe('models.quantize', () => {
     const jobCount = async () => (await value<unknown[]>('jobs.list', { limit: 500 })).length
     const jobsBefore = await jobCount()
     const noCalibration = await call('models.quantize', { ref: 'cnn@1', method: 'static' })
-    expect(noCalibration.ok ? 'ok' : [noCalibration.error.code, noCalibration.error.message]).toEqual(['SAMPLES_INVALID', expect.stringMatching(/needs a calibration set .*dynamic INT8 or FP16/)])
+    expect(noCalibration.ok ? 'ok' : [noCalibration.error.code, noCalibration.error.message]).toEqual(['INVALID_INPUT', expect.stringMatching(/needs a calibration set .*dynamic INT8 or FP16/)])
     expect(await jobCount()).toBe(jobsBefore)
     const again = await finished({ ref: 'cnn@2', method: 'dynamic' })
     expect(again.error?.code).toBe('MODEL_NOT_QUANTIZABLE')
