@@ -57,8 +57,11 @@ describe('edgedock models quantize', () => {
   it('refuses bad input in plain words and stores nothing', async () => {
     const before = await versions()
     const noCal = await cli('models', 'quantize', 'cnn@1', '--method', 'static')
+    // Refused before a job starts: one sentence on stderr that says what to give or choose instead.
     expect(noCal.code).toBe(1)
-    expect(noCal.stdout).toMatch(/Quantize failed: .*calibration set.*Nothing was stored\./)
+    expect(noCal.stderr).toMatch(/Static INT8 needs a calibration set .*dynamic INT8 or FP16/)
+    expect(noCal.stderr).not.toMatch(/\n\s+at /)
+    expect(noCal.stdout).toBe('')
     const again = await cli('models', 'quantize', 'cnn@2', '--method', 'dynamic', '--json')
     expect(again.code).toBe(1)
     expect((JSON.parse(again.stdout) as { job: { error: { code: string } } }).job.error.code).toBe('MODEL_NOT_QUANTIZABLE')
