@@ -154,17 +154,15 @@ export function createLogsRepo(db: Database.Database) {
   const pruneOlder = db.prepare('DELETE FROM log_lines WHERE id IN (SELECT id FROM log_lines WHERE received_at < ? ORDER BY received_at LIMIT ?)')
   const pruneOldest = db.prepare('DELETE FROM log_lines WHERE id IN (SELECT id FROM log_lines ORDER BY id LIMIT ?)')
 
-  const streamId = (key: LogStreamKey, now: number): number => {
-    const row = selectStream.get(key.deviceId, key.selector) as { id: number } | undefined
-    return row ? row.id : (insertStream.get(key.deviceId, key.selector, now) as { id: number }).id
+  /** The stream's row (made on first use) with its stored cursor, read inside the batch's transaction. */
+  const streamRow = (key: LogStreamKey, now: number): { id: number; cursor: string | null } => {
+    const row = selectStream.get(key.deviceId, key.selector) as { id: number; cursor: string | null } | undefined
+    return row ?? { id: (insertStream.get(key.deviceId, key.selector, now) as { id: number }).id, cursor: null }
   }
 
   const append = db.transaction((key: LogStreamKey, lines: readonly LogLineInput[], cursor: string | null, now: number, expected: string | null | undefined) => {
-    const id = streamId(key, now)
-    if (expected !== undefined) {
-      const stored = (selectStream.get(key.deviceId, key.selector) as { cursor: string | null }).cursor
-      if (stored !== expected) throw new StreamMovedError(key)
-    }
+    const { id, cursor: stored } = streamRow(key, now)
+    if (expected !== undefined && stored !== expected) throw new StreamMovedError(key)
     // The batch's rows take the next ids: this transaction holds the write lock.
     const first = firstNewId.get() as number
     for (let i = 0; i < lines.length; i += ROWS_PER_INSERT) {

@@ -77,7 +77,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const FILE_CURSOR = /^file-lines:(\d+)$/
 /** How long a stream that found another process storing its lines waits before it looks again. */
-export const MOVED_AWAY_WAIT_MS = 5000
+const MOVED_AWAY_WAIT_MS = 5000
 
 export class JournalStream extends EventEmitter {
   readonly key: LogStreamKey
