@@ -4,6 +4,9 @@
 //                                     --warmup, --threads, --inter-threads, --batch, --seed, --profile-ops,
 //                                     --samples FILE, --no-raw): progress on stderr, one JSON line on stdout
 //   edgedock-agent version            proves the runtime loads here; prints versions as JSON
+//   edgedock-agent apply-delta --base F --delta F --out F --sha256 S
+//                                     builds a model file from one the unit has and a delta (see apply-delta.ts)
+import { applyDelta, DeltaError } from './apply-delta'
 import { runBench, benchOptions } from './bench'
 import { loadConfig, parseArgs, UsageError } from './config'
 import { AgentError, errorText } from './agent-error'
@@ -21,6 +24,8 @@ async function main(): Promise<void> {
   const log = createStdoutLogger()
   const { positional, flags } = parseArgs(process.argv.slice(2))
   const command = positional[0] ?? 'serve'
+  // Needs neither the settings nor ONNX Runtime: a push uses it before the model is served.
+  if (command === 'apply-delta') return runApplyDelta(flags)
   let config
   let ort: OrtModule
   try {
@@ -66,8 +71,25 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ agent: AGENT_VERSION, node: process.version, onnxruntime: ort.env.versions.common, arch: process.arch })}\n`)
       return
     default:
-      log('usage-error', { message: `unknown command "${command}"; use serve, bench or version` })
+      log('usage-error', { message: `unknown command "${command}"; use serve, bench, version or apply-delta` })
       process.exitCode = 2
+  }
+}
+
+function runApplyDelta(flags: Record<string, string | true>): void {
+  const arg = (name: string): string => {
+    const v = flags[name]
+    if (typeof v !== 'string' || v === '') throw new UsageError(`apply-delta needs --${name}`)
+    return v
+  }
+  try {
+    const bytes = applyDelta({ base: arg('base'), delta: arg('delta'), out: arg('out'), sha256: arg('sha256') })
+    process.stdout.write(`${JSON.stringify({ bytes })}\n`)
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    // One plain line on stderr: the desktop shows it and sends the whole file instead.
+    process.stderr.write(`${err instanceof DeltaError ? '' : 'apply-delta: '}${errorText(err)}\n`)
+    process.exitCode = 1
   }
 }
 

@@ -18,7 +18,9 @@ export const modelPushInputSchema = z
     /** The version directory on the unit; defaults to the library record's version. */
     version: modelVersionSchema.optional(),
     password: password.optional(),
-    concurrency: z.number().int().min(1).max(64).optional()
+    concurrency: z.number().int().min(1).max(64).optional(),
+    /** false: send the whole file even when a delta from the served version would be smaller. */
+    delta: z.boolean().optional()
   })
   .strict()
 
@@ -81,6 +83,11 @@ export type RuntimeInstallResult = z.infer<typeof runtimeInstallResultSchema>
 export const pushOutcomeSchema = z.enum(['pushed', 'already-current', 'rolled-back', 'failed'])
 export type PushOutcome = z.infer<typeof pushOutcomeSchema>
 
+/** How a push brought the file: none (the unit had this version), reuse (the same file under another
+ *  version, linked on the unit), delta (only the changes from the version it served), full. */
+export const pushMethodSchema = z.enum(['none', 'reuse', 'delta', 'full'])
+export type PushMethod = z.infer<typeof pushMethodSchema>
+
 /** `jobs.get(...).result` of a models.push job. */
 export const modelPushResultSchema = z.object({
   kind: z.literal('models.push'),
@@ -91,8 +98,13 @@ export const modelPushResultSchema = z.object({
       /** pushed: serving the new version; already-current: nothing to do; rolled-back: the new version
        *  failed and the unit serves `servingVersion` again; failed: see error. */
       outcome: pushOutcomeSchema,
-      /** Bytes sent to the unit (0 when the version was already on the unit). */
-      uploadedBytes: z.number(),
+      method: pushMethodSchema,
+      /** Bytes that went over the link for the model file (0 for none and reuse). */
+      bytesSent: z.number(),
+      /** Size of the model file itself. */
+      fileBytes: z.number(),
+      /** The version on the unit the file was made from: the identical one (reuse) or the delta's base. */
+      base: z.string().nullable(),
       previousVersion: z.string().nullable(),
       /** What /health said the unit serves when the job finished with it. */
       servingVersion: z.string().nullable()

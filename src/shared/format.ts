@@ -2,14 +2,19 @@
 export function formatRate(rate: number | null, unit: 'bytes' | 'items'): string {
   if (rate === null) return ''
   if (unit === 'items') return `${rate.toFixed(1)}/s`
-  const units = ['B/s', 'KB/s', 'MB/s', 'GB/s']
-  let v = rate
+  return `${formatBytes(rate)}/s`
+}
+
+/** 9 B, 1.9 MB, 47 MB: three figures at most. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB']
+  let v = bytes
   let i = 0
   while (v >= 1000 && i < units.length - 1) {
     v /= 1000
     i++
   }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+  return `${v.toFixed(v < 10 && i > 0 ? 1 : 0)} ${units[i]}`
 }
 
 export function formatEta(seconds: number | null): string {

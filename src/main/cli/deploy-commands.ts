@@ -8,6 +8,7 @@ import { EdgeError } from '../../shared/errors'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
 import { table } from './format'
+import { sentText } from '../../shared/push-sent'
 
 interface Common {
   passwordEnv?: string
@@ -50,15 +51,16 @@ export function registerDeployCommands(program: Command, c: CliContext): void {
     .description('push a model from the library (name@version or sha256) to units; rolls back by itself if the new model does not load')
     .option('--version <v>', 'the version name on the unit (default: the library version)')
     .option('--concurrency <n>', 'units at once', '4')
+    .option('--no-delta', 'send the whole file, not only what changed from the version the unit serves')
     .option(...passwordOption)
-    .action(async (args: string[], o: Common & { version?: string; concurrency: string }) => {
+    .action(async (args: string[], o: Common & { version?: string; concurrency: string; delta: boolean }) => {
       if (args.length < 2) throw new EdgeError('INVALID_INPUT', 'name at least one unit and then the model, e.g. edgedock push door-01 faces@3')
       const ref = args[args.length - 1] as string
-      const { jobId } = await c.call('models.push', { targets: args.slice(0, -1), ref, version: o.version, concurrency: Number(o.concurrency), password: passwordFrom(o) })
+      const { jobId } = await c.call('models.push', { targets: args.slice(0, -1), ref, version: o.version, concurrency: Number(o.concurrency), ...(o.delta ? {} : { delta: false }), password: passwordFrom(o) })
       await finish<ModelPushResult>(c, jobId, (u) => {
         switch (u.outcome) {
           case 'pushed':
-            return `serving ${u.servingVersion} (sent ${(u.uploadedBytes / 1e6).toFixed(1)} MB; was ${u.previousVersion ?? 'no model'})`
+            return `serving ${u.servingVersion} (${sentText(u)}; was ${u.previousVersion ?? 'no model'})`
           case 'already-current':
             return `already serving ${u.servingVersion}; nothing sent`
           case 'rolled-back':

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import os from 'node:os'
 import path from 'node:path'
 import { buildRuntimeBundle } from '../../../src/main/core/runtime/build-runtime-bundle'
+import { modelProto } from '../../../src/main/core/models/onnx-schema'
 import { projectRoot, runCli } from '../../helpers/run-cli'
 import * as lab from '../../lab'
 import { cmd } from '../../../src/main/core/ssh/remote-command'
@@ -40,6 +41,28 @@ export function digitsVariant(dir: string, n: number): string {
   const out = Buffer.from(bytes.toString('latin1').replace('1.13.0', `1.13.${n}`), 'latin1')
   const file = path.join(dir, `digits-variant-${n}.onnx`)
   writeFileSync(file, out)
+  return file
+}
+/**
+ * The digits model with its last layer re-initialised (seeded), as a fine-tune of the head changes
+ * it: the same bytes everywhere else. The weights' raw bytes are found in the file and overwritten
+ * in place, so nothing else moves.
+ */
+export function digitsHeadChanged(dir: string, seed: number): string {
+  const bytes = readFileSync(digitsFile)
+  const model = modelProto().decode(bytes) as unknown as { graph: { initializer: { name: string; rawData: Uint8Array }[] } }
+  const head = model.graph.initializer.find((t) => t.name === 'classifier.3.weight')
+  if (!head) throw new Error('the digits model has no classifier.3.weight')
+  const at = bytes.indexOf(Buffer.from(head.rawData))
+  const weights = new Float32Array(head.rawData.length / 4)
+  let x = seed
+  for (let i = 0; i < weights.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    weights[i] = (x / 2 ** 32 - 0.5) * 0.2
+  }
+  Buffer.from(weights.buffer).copy(bytes, at)
+  const file = path.join(dir, `digits-head-${seed}.onnx`)
+  writeFileSync(file, bytes)
   return file
 }
 export function brokenDigits(dir: string): string {

@@ -1,19 +1,22 @@
 // Models on a lab Pi with no route to the internet, through the real CLI run inside
 // the lab's namespace: push the digits model (runtime installed on the way) and infer; a second push
-// sends nothing; a model ONNX Runtime refuses is rolled back by itself; power cut at several points
-// of a push never leaves the service serving a broken model, and the next push succeeds.
+// sends nothing, nor does a push of the same file under a new version; a head-only change sends only
+// what changed, and a damaged base on the unit makes it send the whole file; a model ONNX Runtime
+// refuses is rolled back by itself; power cut at several points of a push (a delta's apply among
+// them) never leaves the service serving a broken model, and the next push succeeds.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../src/main/app/create-app'
 import type { DeviceModelStatus, ModelPushResult } from '../../../src/shared/deploy'
 import type { HistoryEntry, Job } from '../../../src/shared/domain'
+import { cmd } from '../../../src/main/core/ssh/remote-command'
 import { projectRoot } from '../../helpers/run-cli'
 import { tempDir } from '../../helpers/temp-dir'
 import * as lab from '../../lab'
 import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
 import { run } from '../provision/lab-channel'
-import { brokenDigits, digitsFile, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, removeEdgeDock, startInLab } from './deploy-lab'
+import { brokenDigits, digitsFile, digitsHeadChanged, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, removeEdgeDock, startInLab } from './deploy-lab'
 
 const skip = labSkipReason({ full: 1, net: 'ns' })
 if (skip) console.warn(`[lab] deploy suite skipped: ${skip}`)
@@ -27,8 +30,8 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
   const t0 = Date.now()
   const took = (what: string, since: number) => console.log(`[deploy lab] ${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`)
 
-  const push = async (ref: string) => {
-    const r = await edgedockInLab(data.dir, ['--json', 'push', target, ref, '--password-env', PW_ENV])
+  const push = async (ref: string, ...more: string[]) => {
+    const r = await edgedockInLab(data.dir, ['--json', 'push', target, ref, ...more, '--password-env', PW_ENV])
     const out = JSON.parse(r.stdout || '{}') as { job?: Pick<Job, 'state' | 'error'>; result?: ModelPushResult }
     return { code: r.code, stderr: r.stderr, job: out.job, result: out.result, unit: out.result?.units[0] }
   }
@@ -68,7 +71,10 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
       [brokenDigits(data.dir), '3'],
       [digitsVariant(data.dir, 4), '4'],
       [digitsVariant(data.dir, 5), '5'],
-      [digitsVariant(data.dir, 6), '6']
+      [digitsVariant(data.dir, 6), '6'],
+      [digitsHeadChanged(data.dir, 7), '7'],
+      [digitsHeadChanged(data.dir, 8), '8'],
+      [digitsVariant(data.dir, 9), '9']
     ]
     // In this process (the CLI's own import is covered elsewhere): six tsx start-ups cost ~40 s on a busy machine.
     const app = createApp({ dataDir: data.dir })
@@ -93,7 +99,7 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
     const t = Date.now()
     const first = await push('digits@1')
     expect(first.code, first.stderr).toBe(0)
-    expect(first.unit).toMatchObject({ outcome: 'pushed', servingVersion: '1', uploadedBytes: 154_979, previousVersion: null })
+    expect(first.unit).toMatchObject({ outcome: 'pushed', servingVersion: '1', method: 'full', bytesSent: 154_979, fileBytes: 154_979, previousVersion: null })
     took('first push incl. runtime install', t)
 
     const s = await status()
@@ -115,9 +121,44 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
     const t2 = Date.now()
     const again = await push('digits@1')
     expect(again.code, again.stderr).toBe(0)
-    expect(again.unit).toMatchObject({ outcome: 'already-current', uploadedBytes: 0, servingVersion: '1' })
+    expect(again.unit).toMatchObject({ outcome: 'already-current', method: 'none', bytesSent: 0, servingVersion: '1' })
     took('second push of the same version', t2)
   }, 900_000)
+
+  it('makes a new version from a file the unit already holds under another version: nothing sent, and it serves', async () => {
+    const r = await push('digits@1', '--version', '1-site')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.unit).toMatchObject({ outcome: 'pushed', method: 'reuse', bytesSent: 0, base: '1', previousVersion: '1', servingVersion: '1-site' })
+    const answer = await infer(0)
+    expect(answer.argmax).toEqual([samples.labels[0]])
+    expect(answer.model.version).toBe('1-site')
+    const history = JSON.parse((await edgedock(data.dir, ['--json', 'history', '--limit', '5'])).stdout) as HistoryEntry[]
+    expect(history.find((h) => h.kind === 'model.pushed')?.summary).toMatch(/^Pushed digits 1-site .*; nothing sent: made from the identical file of 1 on the unit; serving it/)
+    // Back to 1 (on the unit already: a switch only), as the next test expects.
+    expect((await push('digits@1')).unit).toMatchObject({ outcome: 'pushed', method: 'none', bytesSent: 0, servingVersion: '1' })
+  }, 300_000)
+
+  it('sends only what changed for a head-only change (under 5% of the file); a damaged base on the unit makes it send the whole file; both serve', async () => {
+    const head = await push('digits@7')
+    expect(head.code, head.stderr).toBe(0)
+    expect(head.unit).toMatchObject({ outcome: 'pushed', method: 'delta', base: '1', fileBytes: 154_979, servingVersion: '7' })
+    console.log(`[deploy lab] head-only change: sent ${head.unit?.bytesSent} of ${head.unit?.fileBytes} bytes`)
+    expect(head.unit?.bytesSent).toBeLessThanOrEqual(0.05 * 154_979)
+    expect((await infer(0)).model.version).toBe('7')
+    const history = JSON.parse((await edgedock(data.dir, ['--json', 'history', '--limit', '5'])).stdout) as HistoryEntry[]
+    expect(history.find((h) => h.kind === 'model.pushed')?.summary).toMatch(/^Pushed digits 7 .*; sent [\d.]+ KB of 155 KB \(delta from 1\); serving it/)
+
+    // One flipped byte in the file 7 on the card (the service keeps what it loaded).
+    const flip = cmd(['sudo', 'sh', '-c', 'printf "\\377" | dd of="$1" bs=1 seek=4096 conv=notrunc status=none', 'sh', '/opt/edgedock/models/7/model.onnx'])
+    const flipped = await lab.sshExec(pi.name, [flip.line])
+    expect(flipped.code, flipped.stderr).toBe(0)
+    const next = await push('digits@8')
+    expect(next.code, next.stderr).toBe(0)
+    expect(next.unit).toMatchObject({ outcome: 'pushed', method: 'full', bytesSent: 154_979, servingVersion: '8' })
+    expect((await infer(0)).model.version).toBe('8')
+    // Back to 1, as the next tests expect: nothing sent (1 itself, or 1-site if pruning took 1).
+    expect((await push('digits@1')).unit).toMatchObject({ outcome: 'pushed', bytesSent: 0, servingVersion: '1' })
+  }, 300_000)
 
   it('rolls a model ONNX Runtime refuses back by itself: the unit keeps serving the previous version and the job says so', async () => {
     const r = await push('digits@3')
@@ -137,16 +178,17 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
   // Where the cut lands: the job log line that starts a phase, and how slow the link is meanwhile
   // (a slower link makes the window around that line wide enough to hit).
   const cuts = [
-    { at: 'during the upload', version: '4', wait: /Upload digits 4 \(/, delayMs: 1500, shape: { rate: '200kbit' } },
-    { at: 'after the move, before the switch', version: '5', wait: /▶ Check the inference service/, delayMs: 0, shape: { delay: '150ms' } },
-    { at: 'right after the switch', version: '6', wait: /▶ Check that 6 serves/, delayMs: 0, shape: { delay: '150ms' } }
+    { at: 'during the upload', version: '4', more: ['--no-delta'], wait: /Upload digits 4 \(/, delayMs: 1500, shape: { rate: '200kbit' } },
+    { at: 'while a delta is sent and applied', version: '5', more: [], wait: /▶ Send only what changed from 4 to 5/, delayMs: 400, shape: { delay: '150ms' } },
+    { at: 'after the move, before the switch', version: '6', more: [], wait: /▶ Check the inference service/, delayMs: 0, shape: { delay: '150ms' } },
+    { at: 'right after the switch', version: '9', more: [], wait: /▶ Check that 9 serves/, delayMs: 0, shape: { delay: '150ms' } }
   ]
   it('after a power cut at several points of a push, the unit serves the old or the new version, never a broken one; the next push succeeds', async () => {
     let old = '1'
     for (const cut of cuts) {
       const t = Date.now()
       await lab.shape(pi.name, cut.shape)
-      const running = startInLab(data.dir, ['push', target, `digits@${cut.version}`, '--password-env', PW_ENV])
+      const running = startInLab(data.dir, ['push', target, `digits@${cut.version}`, ...cut.more, '--password-env', PW_ENV])
       await running.waitFor(cut.wait, 240_000)
       if (cut.delayMs) await new Promise((r) => setTimeout(r, cut.delayMs))
       const logAtCut = running.stderr()

@@ -204,7 +204,7 @@ const COMMANDS: Entry[] = [
     }
   },
   { readme: 'npx edgedock runtime install door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^door-lobby-01: already-installed /m) },
-  { readme: 'npx edgedock push door-lobby-01 door-lobby-02 faces@3', notHere: 'needs two units and the suites share one lab Pi; push is covered by test/integration/deploy/push.lab.test.ts' },
+  { readme: 'npx edgedock push door-lobby-01 door-lobby-02 faces@3 [--no-delta]', notHere: 'needs two units and the suites share one lab Pi; push is covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock rollback door-lobby-01 [--version 2]', notHere: 'needs a model pushed before (see push); covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock devices model-status door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^Service:\s+no-model/m) },
   {

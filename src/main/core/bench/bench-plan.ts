@@ -1,10 +1,9 @@
 // A benchmark request as a matrix: every target × model × threads × batch size, repeated K times.
 // Cells of one target run one after another (they would disturb each other's timings); targets run
 // side by side. The agent's flags for a cell are built here, from the request alone.
-import path from 'node:path'
 import { PRESETS } from '../../../shared/bench'
 import type { BenchPreset } from '../../../shared/bench-result'
-import { deviceLayout } from '../runtime/device-layout'
+import { agentOnUnit, unitAgentFiles } from '../runtime/device-layout'
 
 export interface PlanModel {
   ref: string
@@ -78,12 +77,6 @@ export function cellTimeoutMs(s: RunSettings): number {
   return (minS * 3 + 300) * 1000
 }
 
-const runtime = deviceLayout().runtimeCurrent
 /** The installed runtime's Node and agent, which a unit must have for `agentOnUnit` to run. */
-export const UNIT_NODE = path.posix.join(runtime, 'bin', 'node')
-export const UNIT_AGENT = path.posix.join(runtime, 'agent', 'edgedock-agent.cjs')
-
-/** The agent command on a unit, with the runtime's own ONNX Runtime (as the inference service runs it). */
-export function agentOnUnit(args: readonly string[]): string[] {
-  return ['env', `EDGEDOCK_ORT_DIR=${path.posix.join(runtime, 'onnxruntime')}`, UNIT_NODE, UNIT_AGENT, ...args]
-}
+export const { node: UNIT_NODE, agent: UNIT_AGENT } = unitAgentFiles()
+export { agentOnUnit }

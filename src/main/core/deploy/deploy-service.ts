@@ -24,7 +24,7 @@ export interface DeployServiceDeps extends RuntimePaths {
   jobs: JobRunner
   ssh: SshService
   devices: DeviceService
-  models: Pick<ModelStore, 'get' | 'filePath'>
+  models: Pick<ModelStore, 'get' | 'filePath' | 'fileIfPresent'>
   history: Pick<HistoryRepo, 'add'>
 }
 
@@ -37,7 +37,7 @@ export function createDeployService(deps: DeployServiceDeps) {
     installRuntime: (req: { targets: string[]; password?: string | undefined; who: string }) =>
       startRuntimeJob({ ...unitDeps, runtimeFor }, { units: resolveUnits(deps.devices, req.targets), password: req.password, who: req.who }),
 
-    push: (req: { targets: string[]; ref: string; version?: string | undefined; password?: string | undefined; concurrency?: number | undefined; who: string }) =>
+    push: (req: { targets: string[]; ref: string; version?: string | undefined; password?: string | undefined; concurrency?: number | undefined; delta?: boolean | undefined; who: string }) =>
       startPushJob({ ...unitDeps, models: deps.models, runtimeFor }, { ...req, units: resolveUnits(deps.devices, req.targets) }),
 
     rollback: (req: { targets: string[]; version?: string | undefined; password?: string | undefined; who: string }) =>

@@ -14,7 +14,7 @@ function deviceShell(shell: RemoteShell): DeviceShell {
   return shell
 }
 
-export function modelInstaller(models: Pick<ModelStore, 'get' | 'filePath'>, options: PushUnitOptions = {}): ModelInstaller {
+export function modelInstaller(models: Pick<ModelStore, 'get' | 'filePath' | 'fileIfPresent'>, options: PushUnitOptions = {}): ModelInstaller {
   return {
     async current(shell, signal) {
       const s = deviceShell(shell)
@@ -27,7 +27,7 @@ export function modelInstaller(models: Pick<ModelStore, 'get' | 'filePath'>, opt
       const record = models.get(ref)
       const r = await pushToUnit(
         deviceShell(shell),
-        { name: record.name, version: record.version, sha256: record.sha256, size: record.sizeBytes, localFile: models.filePath(record.sha256) },
+        { name: record.name, version: record.version, sha256: record.sha256, size: record.sizeBytes, localFile: models.filePath(record.sha256), fileFor: (sha256) => models.fileIfPresent(sha256) },
         options,
         {
           signal: io.signal,

@@ -4,6 +4,7 @@
 import type { ModelPushResult } from '../../../shared/deploy'
 import type { Text } from '../../../shared/domain'
 import type { EdgeError } from '../../../shared/errors'
+import { sentText } from '../../../shared/push-sent'
 import { text } from '../../../shared/texts'
 import type { ModelStore } from '../models/model-store'
 import type { RuntimeInstaller } from '../provision/remote-shell'
@@ -15,7 +16,7 @@ import { currentRuntimeVersion } from './unit-models'
 import { startUnitJob, unitsWhere, type Unit, type UnitJobDeps } from './unit-job'
 
 export interface PushJobDeps extends UnitJobDeps {
-  models: Pick<ModelStore, 'get' | 'filePath'>
+  models: Pick<ModelStore, 'get' | 'filePath' | 'fileIfPresent'>
   runtimeFor: (sshUser: string) => RuntimeInstaller
   pushOptions?: PushUnitOptions
 }
@@ -26,6 +27,8 @@ export interface PushRequest {
   version?: string | undefined
   password?: string | undefined
   concurrency?: number | undefined
+  /** false: always the whole file. */
+  delta?: boolean | undefined
   who: string
 }
 
@@ -34,9 +37,10 @@ type UnitEntry = ModelPushResult['units'][number]
 export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
   // Before the job: an unknown model fails the call itself.
   const record = deps.models.get(req.ref)
-  const model: PushModel = { name: record.name, version: req.version ?? record.version, sha256: record.sha256, size: record.sizeBytes, localFile: deps.models.filePath(record.sha256) }
+  const model: PushModel = { name: record.name, version: req.version ?? record.version, sha256: record.sha256, size: record.sizeBytes, localFile: deps.models.filePath(record.sha256), fileFor: (sha256) => deps.models.fileIfPresent(sha256) }
   const what = `${model.name} ${model.version}`
   const sent = new Map<Unit, number>()
+  const planned = new Map<Unit, number>()
   let total = model.size * req.units.length
   const entry = (unit: Unit, rest: Omit<UnitEntry, 'target' | 'deviceId' | 'deviceName'>): UnitEntry => ({ target: unit.ref, deviceId: unit.device?.id ?? null, deviceName: unit.device?.name ?? null, ...rest })
   const addHistory = (unit: Unit, jobId: string, outcome: 'ok' | 'failed', text: string) =>
@@ -56,20 +60,28 @@ export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
     async (shell, unit, ctx, step) => {
       const progress = () => ctx.progress([...sent.values()].reduce((a, b) => a + b, 0), total)
       await ensureRuntime(shell, deps.runtimeFor(unit.user), ctx.signal, (t) => ctx.log('info', t), step, deps.pushOptions?.layout)
-      const r = await pushToUnit(shell, model, deps.pushOptions ?? {}, {
+      const r = await pushToUnit(shell, model, { ...deps.pushOptions, ...(req.delta === false ? { delta: false } : {}) }, {
         signal: ctx.signal,
         log: (level, text) => ctx.log(level, text),
         phase: step,
+        // The total counts what will be sent: a delta or nothing instead of the whole file.
+        onSendSize: (bytes) => {
+          total += bytes - (planned.get(unit) ?? model.size)
+          planned.set(unit, bytes)
+          progress()
+        },
         onUploadProgress: (done) => {
           sent.set(unit, done)
           progress()
         }
       })
-      if (r.uploadedBytes === 0) {
-        total -= model.size
+      if (r.method === 'none') {
+        total -= planned.get(unit) ?? model.size
+        planned.set(unit, 0)
         sent.delete(unit)
         progress()
       }
+      const how = { method: r.method, bytesSent: r.bytesSent, fileBytes: model.size, base: r.base }
       const rolledBack = r.outcome === 'rolled-back'
       const failure: EdgeError | undefined = rolledBack ? r.error : undefined
       addHistory(
@@ -80,16 +92,22 @@ export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
           ? `Push of ${what} (${sha}) rolled back: ${r.error.detail}`
           : r.outcome === 'already-current'
             ? `${what} (${sha}) was already served; nothing sent`
-            : `Pushed ${what} (${sha}); serving it`
+            : `Pushed ${what} (${sha}); ${sentText(how)}; serving it`
       )
       return {
-        entry: entry(unit, { outcome: r.outcome, uploadedBytes: r.uploadedBytes, previousVersion: r.previousVersion, servingVersion: r.servingVersion, error: failure?.message ?? null }),
+        entry: entry(unit, {
+          outcome: r.outcome,
+          ...how,
+          previousVersion: r.previousVersion,
+          servingVersion: r.servingVersion,
+          error: failure?.message ?? null
+        }),
         ...(failure ? { failure } : {})
       }
     },
     (unit, error, ctx) => {
       addHistory(unit, ctx.jobId, 'failed', `Push of ${what} (${sha}) failed: ${error.message}`)
-      return entry(unit, { outcome: 'failed', uploadedBytes: sent.get(unit) ?? 0, previousVersion: null, servingVersion: null, error: error.message })
+      return entry(unit, { outcome: 'failed', method: 'full', bytesSent: sent.get(unit) ?? 0, fileBytes: model.size, base: null, previousVersion: null, servingVersion: null, error: error.message })
     },
     (ctx, units) => ctx.setResult({ kind: 'models.push', model: { name: model.name, version: model.version, sha256: model.sha256 }, units } satisfies ModelPushResult)
   )

@@ -1,17 +1,24 @@
-// One model version onto one unit: look (current, probe), upload what is missing (a stream with byte
-// progress, sha256 checked on the unit, fsync, rename), switch `current`, and read /health on the
+// One model version onto one unit: look (current, probe), bring the file over the cheapest way that
+// works (nothing when the unit has the same file under another version; a delta from the version it
+// serves when this computer still has that one; else the whole file, streamed with byte progress),
+// check its sha256 on the unit, fsync, rename, switch `current`, and read /health on the
 // unit. When the agent refuses the new model, or gives no verdict in time, `current` goes back to
 // the version it named before and the unit is checked to serve it again: the job then fails with
 // MODEL_PUSH_ROLLED_BACK, saying why. Old versions beyond the newest `keep` are pruned.
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
+import type { PushMethod } from '../../../shared/deploy'
 import type { Text } from '../../../shared/domain'
 import { EdgeError } from '../../../shared/errors'
+import { formatBytes } from '../../../shared/format'
 import { text } from '../../../shared/texts'
-import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, type DeviceLayout, type RunStep } from '../runtime'
+import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, sameContentVersions, type DeviceLayout, type PlanStep, type RunStep } from '../runtime'
 import { waitForService, waitForVersion, type SwitchVerdict, type WaitOptions } from './device-health'
 import type { DeviceShell } from './device-shell'
 import { runBatch, runPlanStep, runRaw, StepFailedError, type StepIo } from './run-plan-step'
-import { currentModelVersion, listModelVersions, removeVersion } from './unit-models'
+import { writeDeltaFile } from './model-delta'
+import { currentModelVersion, listModelVersions, readModelMeta, removeVersion } from './unit-models'
 
 export interface PushModel {
   name: string
@@ -19,6 +26,8 @@ export interface PushModel {
   sha256: string
   size: number
   localFile: string
+  /** This computer's copy of a model file by sha256, when it has one: a delta's base. */
+  fileFor?: (sha256: string) => string | null
 }
 
 export interface PushUnitOptions {
@@ -30,16 +39,27 @@ export interface PushUnitOptions {
   serviceTimeoutMs?: number
   layout?: DeviceLayout
   wait?: Pick<WaitOptions, 'pollMs' | 'sleep' | 'now'>
+  /** false: always send the whole file (`--no-delta`). */
+  delta?: boolean
 }
 
 export interface PushUnitIo extends StepIo {
   /** Marks a phase of the push (a job step). */
   phase<T>(name: string | Text, fn: () => Promise<T>): Promise<T>
+  /** How many bytes will go over the link, once that is known (0, a delta's size, or the file's). */
+  onSendSize?: (bytes: number) => void
+}
+
+interface Sent {
+  method: PushMethod
+  bytesSent: number
+  /** The version the file was made from: the identical one (reuse) or the delta's base. */
+  base: string | null
 }
 
 export type PushUnitResult =
-  | { outcome: 'pushed' | 'already-current'; uploadedBytes: number; previousVersion: string | null; servingVersion: string }
-  | { outcome: 'rolled-back'; uploadedBytes: number; previousVersion: string; servingVersion: string; error: EdgeError }
+  | (Sent & { outcome: 'pushed' | 'already-current'; previousVersion: string | null; servingVersion: string })
+  | (Sent & { outcome: 'rolled-back'; previousVersion: string; servingVersion: string; error: EdgeError })
 
 export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: PushUnitOptions, io: PushUnitIo): Promise<PushUnitResult> {
   const layout = opts.layout ?? deviceLayout()
@@ -48,39 +68,97 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   const waitOpts = (timeoutMs: number): WaitOptions => ({ signal, timeoutMs, ...opts.wait })
   const loadTimeoutMs = opts.loadTimeoutMs ?? 90_000
 
-  const { previous, present } = await io.phase(text('step.lookAtUnit'), async () => {
+  const { previous, present, same } = await io.phase(text('step.lookAtUnit'), async () => {
     const previous = await currentModelVersion(shell, signal, layout)
     const present = (await runRaw(shell, plan.probe, signal)).code === 0
-    io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : 'is not on the unit yet'}`)
-    return { previous, present }
+    const same = present ? [] : sameContentVersions((await runRaw(shell, plan.findSame, signal)).stdout, model.version)
+    const found = same.length ? `is not on the unit, but the same file is (as ${same[0]})` : 'is not on the unit yet'
+    io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : found}`)
+    return { previous, present, same }
   })
 
   if (present && previous === model.version) {
     const v = await io.phase(text('step.checkHealth'), () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
-    if (v.state === 'serving') return { outcome: 'already-current', uploadedBytes: 0, previousVersion: previous, servingVersion: model.version }
+    if (v.state === 'serving') return { outcome: 'already-current', method: 'none', bytesSent: 0, base: null, previousVersion: previous, servingVersion: model.version }
     io.log('warn', `${model.version} is current but not served (${describe(v)}); switching again`)
   }
 
-  let uploadedBytes = 0
-  if (!present) {
-    await io.phase(text('step.upload', { model: model.name, version: model.version }), async () => {
-      // One round trip (see runBatch): the conflict check, a clean staging folder and meta.json, the
-      // file streamed in, its sha256 checked on the unit, made root's, flushed, renamed, flushed.
-      const finalDir = path.posix.join(layout.modelsDir, model.version)
-      const conflict: RunStep = { kind: 'run', id: 'model-conflict', title: `Check that the unit has no other ${model.version}`, argv: ['test', '!', '-e', finalDir], sudo: false }
-      io.log('info', `Upload ${model.name} ${model.version} (${(model.size / 1e6).toFixed(1)} MB), check it against its sha256 on the unit and move it into place`)
-      try {
-        await runBatch(shell, [conflict, ...plan.upload], io).catch((err: unknown) => {
-          // A different models/<version> would make the final rename fail: say so, before anything is sent.
-          if (err instanceof StepFailedError && err.stepId === conflict.id) throw new EdgeError('MODEL_VERSION_CONFLICT', `${model.version} on ${shell.where}`)
-          throw err
-        })
-        uploadedBytes = model.size
-      } catch (err) {
-        if (!signal.aborted && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
+  // One round trip each (see runBatch): the conflict check, a clean staging folder and meta.json, the
+  // file (sent, or linked from another version), its sha256 checked on the unit, made root's,
+  // flushed, renamed, flushed.
+  const finalDir = path.posix.join(layout.modelsDir, model.version)
+  const conflict: RunStep = { kind: 'run', id: 'model-conflict', title: `Check that the unit has no other ${model.version}`, argv: ['test', '!', '-e', finalDir], sudo: false }
+  const stage = async (steps: PlanStep[]) => {
+    try {
+      await runBatch(shell, [conflict, ...steps], io).catch((err: unknown) => {
+        // A different models/<version> would make the final rename fail: say so, before anything is sent.
+        if (err instanceof StepFailedError && err.stepId === conflict.id) throw new EdgeError('MODEL_VERSION_CONFLICT', `${model.version} on ${shell.where}`)
         throw err
-      }
+      })
+    } catch (err) {
+      if (!signal.aborted && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
+      throw err
+    }
+  }
+
+  const sent: Sent = present ? { method: 'none', bytesSent: 0, base: null } : await bringFile()
+  async function bringFile(): Promise<Sent> {
+    const source = same[0]
+    if (source) {
+      const made = await io.phase(text('step.reuseOnUnit', { version: source }), async () => {
+        io.onSendSize?.(0)
+        io.log('info', `Make ${model.version} from the identical file of ${source} on the unit, check it against its sha256 and move it into place (nothing to send)`)
+        return attempt(() => stage(plan.reuse(source)), `the file of ${source} on the unit`)
+      })
+      if (made) return { method: 'reuse', bytesSent: 0, base: source }
+    }
+    const base = opts.delta === false || !previous ? null : await deltaBase(previous)
+    if (base) {
+      const sentBytes = await io.phase(text('step.sendDelta', { version: model.version, base: base.version }), () => sendDelta(base))
+      if (sentBytes !== null) return { method: 'delta', bytesSent: sentBytes, base: base.version }
+    }
+    return io.phase(text('step.upload', { model: model.name, version: model.version }), async () => {
+      io.onSendSize?.(model.size)
+      io.log('info', `Upload ${model.name} ${model.version} (${formatBytes(model.size)}), check it against its sha256 on the unit and move it into place`)
+      await stage(plan.upload)
+      return { method: 'full', bytesSent: model.size, base: null }
     })
+  }
+
+  /** Runs a cheaper way of bringing the file; false (and a warning) when it failed in a way the full upload may not. */
+  async function attempt(fn: () => Promise<void>, what: string): Promise<boolean> {
+    try {
+      await fn()
+      return true
+    } catch (err) {
+      if (signal.aborted || (err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) throw err
+      io.log('warn', `Could not use ${what} (${(err as Error).message}); sending the whole file instead`)
+      return false
+    }
+  }
+
+  /** The served version as a delta's base: it must be a version of the same model whose file this computer has. */
+  async function deltaBase(version: string): Promise<{ version: string; file: string } | null> {
+    const meta = await readModelMeta(shell, version, signal, layout)
+    const file = meta && meta.name === model.name ? (model.fileFor?.(meta.sha256) ?? null) : null
+    return file ? { version, file } : null
+  }
+
+  async function sendDelta(base: { version: string; file: string }): Promise<number | null> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'edgedock-delta-'))
+    try {
+      const local = path.join(dir, 'model.delta.br')
+      const d = await writeDeltaFile(base.file, model.localFile, local)
+      if (!d) {
+        io.log('info', `${model.version} shares too little with ${base.version} for a delta to pay`)
+        return null
+      }
+      io.onSendSize?.(d.size)
+      io.log('info', `Send the changes from ${base.version}: ${formatBytes(d.size)} of ${formatBytes(model.size)} (${formatBytes(d.copied)} of the file is already on the unit)`)
+      return (await attempt(() => stage(plan.delta(base.version, { local, size: d.size, sha256: d.sha256 })), `a delta from ${base.version}`)) ? d.size : null
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   }
 
   // The switch only happens while the service answers: otherwise nobody would load, judge or roll back.
@@ -94,7 +172,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
       // Serving the new version is what matters; a failed clean-up is only worth a warning.
       io.log('warn', `Old versions were not removed: ${(err as Error).message}`)
     )
-    return { outcome: 'pushed', uploadedBytes, previousVersion: previous, servingVersion: model.version }
+    return { outcome: 'pushed', ...sent, previousVersion: previous, servingVersion: model.version }
   }
 
   const why = describe(verdict)
@@ -110,7 +188,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     await removeVersion(shell, model.version, io, layout).catch((err: unknown) => io.log('warn', `Could not remove ${model.version}: ${(err as Error).message}`))
   }
   const error = new EdgeError('MODEL_PUSH_ROLLED_BACK', `${model.name} ${model.version} on ${shell.where}: ${why}; serving ${previous} again`)
-  return { outcome: 'rolled-back', uploadedBytes, previousVersion: previous, servingVersion: previous, error }
+  return { outcome: 'rolled-back', ...sent, previousVersion: previous, servingVersion: previous, error }
 }
 
 /** Moves `current` to a version already on the unit and waits until the service serves it. */

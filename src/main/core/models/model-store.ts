@@ -2,6 +2,7 @@
 // sha256, with metadata in a ModelCatalog. A file is parsed and checked before anything is written,
 // so a malformed, truncated or external-data model leaves no file and no record behind.
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { sweepPartialFiles, writeFileAtomic } from './atomic-write'
@@ -126,6 +127,13 @@ export class ModelStore {
   filePath(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new ModelNotFoundError(sha256)
     return join(this.modelsDir, `${sha256}.onnx`)
+  }
+
+  /** The library's file with this content, or null when the library does not hold it (any more). */
+  fileIfPresent(sha256: string): string | null {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !this.catalog.get(sha256)) return null
+    const file = this.filePath(sha256)
+    return existsSync(file) ? file : null
   }
 
   /** The record goes first: a file without a record is harmless, a record without its file is not. */

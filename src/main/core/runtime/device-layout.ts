@@ -28,3 +28,15 @@ export function deviceLayout(root = DEVICE_ROOT): DeviceLayout {
     incomingDir: join(root, 'incoming')
   }
 }
+
+/** The installed runtime's Node and agent bundle. */
+export function unitAgentFiles(layout: DeviceLayout = deviceLayout()): { node: string; agent: string; ortDir: string } {
+  const join = path.posix.join
+  return { node: join(layout.runtimeCurrent, 'bin', 'node'), agent: join(layout.runtimeCurrent, 'agent', 'edgedock-agent.cjs'), ortDir: join(layout.runtimeCurrent, 'onnxruntime') }
+}
+
+/** The agent command on a unit, with the runtime's own ONNX Runtime (as the inference service runs it). */
+export function agentOnUnit(args: readonly string[], layout: DeviceLayout = deviceLayout()): string[] {
+  const f = unitAgentFiles(layout)
+  return ['env', `EDGEDOCK_ORT_DIR=${f.ortDir}`, f.node, f.agent, ...args]
+}

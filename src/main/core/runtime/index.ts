@@ -2,7 +2,7 @@
 // the pushes. No SSH here: the plans are data the SSH layer runs.
 export { buildRuntimeBundle, bundleDirName, runtimeVersion, type BuildRuntimeOptions, type RuntimeBundle } from './build-runtime-bundle'
 export { readManifest, verifyBundle, type ManifestFile, type RuntimeManifest } from './bundle-manifest'
-export { DEVICE_ROOT, SERVICE_NAME, deviceLayout, type DeviceLayout } from './device-layout'
+export { DEVICE_ROOT, SERVICE_NAME, agentOnUnit, deviceLayout, unitAgentFiles, type DeviceLayout } from './device-layout'
 export { RuntimeError, type RuntimeErrorCode } from './errors'
 export {
   modelCurrentStep,
@@ -12,6 +12,7 @@ export {
   modelPushPlan,
   modelSwitchSteps,
   pushHealthVerdict,
+  sameContentVersions,
   type ModelPushInput,
   type ModelPushPlan,
   type PushHealth

@@ -7,11 +7,12 @@
 // makes `probe` pass, so the retry only switches; `current` always names a complete directory.
 import path from 'node:path'
 import type { HealthResponse } from '../../../agent/protocol'
-import { deviceLayout, type DeviceLayout } from './device-layout'
+import { agentOnUnit, deviceLayout, type DeviceLayout } from './device-layout'
 import { assertSafeName, checkSumsStep, listVersionsStep, pruneSteps, run, switchLinkSteps, type PlanStep, type RunStep } from './plan-steps'
 
 export const MODEL_FILE = 'model.onnx'
 export const META_FILE = 'meta.json'
+const DELTA_FILE = 'model.delta.br'
 
 export interface ModelPushInput {
   name: string
@@ -28,7 +29,13 @@ export interface ModelPushPlan {
   version: string
   /** Exit 0: models/<version> is already there and intact (skip `upload`). */
   probe: RunStep
+  /** Prints the meta.json paths of versions on the unit that name the same sha256 (see `sameContentVersions`). */
+  findSame: RunStep
   upload: PlanStep[]
+  /** `upload` with the file taken from another version's directory on the unit instead of sent. */
+  reuse(fromVersion: string): PlanStep[]
+  /** `upload` with a delta sent instead (see core/deploy/model-delta.ts), applied by the agent to `baseVersion`'s file. */
+  delta(baseVersion: string, deltaFile: { local: string; size: number; sha256: string }): PlanStep[]
   /** Moves `current` to this version; the agent reloads on its own. */
   activate: RunStep[]
   /** Run when `upload` fails part-way: removes the staging directory (a 45 MB model would stay). */
@@ -49,10 +56,10 @@ export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
   const stage = join(layout.modelsDir, `.incoming-${input.version}`)
   const meta = modelMetaJson(input.name, input.version, input.sha256)
 
-  const upload: PlanStep[] = [
+  const stageWith = (...file: PlanStep[]): PlanStep[] => [
     run('model-stage-clean', 'Remove an interrupted earlier upload', ['rm', '-rf', '--', stage], { sudo: true }),
     run('model-stage-create', 'Create the upload directory', ['install', '-d', '-m', '0755', '-o', input.sshUser, '--', stage], { sudo: true }),
-    { kind: 'upload', id: 'model-upload', title: `Upload ${input.name} ${input.version}`, local: input.localFile, remote: join(stage, MODEL_FILE), size: input.size, sha256: input.sha256, mode: 0o644 },
+    ...file,
     { kind: 'write', id: 'model-meta', title: 'Write meta.json', remote: join(stage, META_FILE), content: meta, mode: 0o644 },
     checkSumsStep('model-verify', 'Check the model against its sha256 on the unit', [{ path: join(stage, MODEL_FILE), sha256: input.sha256 }]),
     run('model-own', 'Make the model root-owned', ['chown', '-R', 'root:root', '--', stage], { sudo: true }),
@@ -66,10 +73,38 @@ export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
   return {
     version: input.version,
     probe: checkSumsStep('model-probe', `Check whether ${input.version} is already on the unit`, [{ path: join(finalDir, MODEL_FILE), sha256: input.sha256 }]),
-    upload,
+    findSame: run('model-find-same', 'Look for the same file under another version', [
+      'find', layout.modelsDir, '-mindepth', '2', '-maxdepth', '2', '-name', META_FILE, '-exec', 'grep', '-l', '-F', '-e', input.sha256, '--', '{}', '+'
+    ]),
+    upload: stageWith({ kind: 'upload', id: 'model-upload', title: `Upload ${input.name} ${input.version}`, local: input.localFile, remote: join(stage, MODEL_FILE), size: input.size, sha256: input.sha256, mode: 0o644 }),
+    reuse: (fromVersion) => {
+      assertSafeName('model version', fromVersion)
+      // A hard link: no second copy on the card, and pruning the old version later only drops a name.
+      // The sha256 check below still reads the bytes, so a damaged or mislabelled file is caught.
+      return stageWith(run('model-reuse', `Take the file from ${fromVersion} on the unit`, ['ln', '--', join(layout.modelsDir, fromVersion, MODEL_FILE), join(stage, MODEL_FILE)], { sudo: true }))
+    },
+    delta: (baseVersion, deltaFile) => {
+      assertSafeName('model version', baseVersion)
+      const sent = join(stage, DELTA_FILE)
+      const apply = ['apply-delta', `--base=${join(layout.modelsDir, baseVersion, MODEL_FILE)}`, `--delta=${sent}`, `--out=${join(stage, MODEL_FILE)}`, `--sha256=${input.sha256}`]
+      return stageWith(
+        { kind: 'upload', id: 'model-delta-upload', title: `Send the changes from ${baseVersion}`, local: deltaFile.local, remote: sent, size: deltaFile.size, sha256: deltaFile.sha256, mode: 0o600 },
+        run('model-delta-apply', `Build ${input.version} from ${baseVersion} and the changes`, agentOnUnit(apply, layout), { sudo: true }),
+        run('model-delta-drop', 'Remove the applied changes', ['rm', '-f', '--', sent], { sudo: true })
+      )
+    },
     activate: modelSwitchSteps(input.version, layout),
     cleanup: [run('model-stage-drop', 'Remove the failed upload', ['rm', '-rf', '--', stage], { sudo: true })]
   }
+}
+
+/** The versions whose meta.json `findSame` printed, except dot names (unfinished uploads) and `except`. */
+export function sameContentVersions(findOutput: string, except: string): string[] {
+  return findOutput
+    .split('\n')
+    .map((line) => path.posix.basename(path.posix.dirname(line.trim())))
+    .filter((v) => v && v !== '.' && !v.startsWith('.') && v !== 'current' && v !== except)
+    .sort()
 }
 
 /** Switches `current` to a version already on the device: the last step of a push, and a rollback. */

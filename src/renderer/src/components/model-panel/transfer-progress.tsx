@@ -1,4 +1,5 @@
 // A push or rollback in flight: bytes sent of all, rate, time left, Cancel; then how it ended.
+import { modelPushResultSchema } from '../../../../shared/deploy'
 import type { Job } from '../../../../shared/domain'
 import { useI18n } from '../../i18n/i18n'
 import { hostKeyChangeOf } from '../host-key/host-key-change'
@@ -8,6 +9,9 @@ import { mb } from '../model-ref'
 export function TransferProgress({ job }: { job: Job }) {
   const { t, say, errorText } = useI18n()
   const running = job.finishedAt === null
+  // After a push: what went over the link for this unit (a push from the panel has one unit).
+  const pushed = modelPushResultSchema.safeParse(job.result)
+  const unit = pushed.success ? pushed.data.units[0] : undefined
   return (
     <div className="transfer" data-testid="transfer" aria-live="polite">
       <div className="job-head">
@@ -23,6 +27,15 @@ export function TransferProgress({ job }: { job: Job }) {
             before={job.unit === 'bytes' && job.total !== null && <span>{t('mp.bytes', { done: mb(job.done), total: mb(job.total) })}</span>}
           />
         </>
+      )}
+      {unit && (unit.outcome === 'pushed' || unit.outcome === 'already-current') && (
+        <div className="muted small" data-testid="transfer-sent">
+          {unit.method === 'reuse'
+            ? t('mp.sentReused', { version: unit.base ?? '' })
+            : unit.method === 'none'
+              ? t('mp.sentNothing')
+              : t(unit.method === 'delta' ? 'mp.sentDelta' : 'mp.sent', { sent: mb(unit.bytesSent), size: mb(unit.fileBytes), base: unit.base ?? '' })}
+        </div>
       )}
       {job.error && job.state !== 'cancelled' && (
         <div className="job-error" role="alert">

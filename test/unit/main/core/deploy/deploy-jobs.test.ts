@@ -38,7 +38,7 @@ let jobs: JobRunner
 let updates: Job[]
 let library: Map<string, Record_ & { file: string }>
 
-function addModel(version: string, content = `weights ${version}`): void {
+function addModel(version: string, content: string | Buffer = `weights ${version}`): void {
   const file = path.join(files.dir, `m-${version}.onnx`)
   writeFileSync(file, content)
   library.set(`digits@${version}`, { sha256: createHash('sha256').update(content).digest('hex'), name: 'digits', version, sizeBytes: Buffer.byteLength(content), file })
@@ -49,7 +49,8 @@ const models = {
     if (!r) throw new Error(`no ${ref}`)
     return r as never
   },
-  filePath: (sha: string) => [...library.values()].find((r) => r.sha256 === sha)?.file as string
+  filePath: (sha: string) => [...library.values()].find((r) => r.sha256 === sha)?.file as string,
+  fileIfPresent: (sha: string) => [...library.values()].find((r) => r.sha256 === sha)?.file ?? null
 }
 const fakeRuntime = (installed: string[]): RuntimeInstaller => ({ wanted: () => 'rt-2', installed: async () => null, install: async () => void installed.push('rt-2') })
 
@@ -101,10 +102,25 @@ describe('the push job', () => {
     expect(job.result).toEqual({
       kind: 'models.push',
       model: { name: 'digits', version: '1', sha256: sha },
-      units: [{ target: 'pi@unit-1', deviceId: null, deviceName: null, outcome: 'pushed', uploadedBytes: 9, previousVersion: null, servingVersion: '1', error: null }]
+      units: [{ target: 'pi@unit-1', deviceId: null, deviceName: null, outcome: 'pushed', method: 'full', bytesSent: 9, fileBytes: 9, base: null, previousVersion: null, servingVersion: '1', error: null }]
     } satisfies ModelPushResult)
     expect(updates.some((u) => u.total === 9 && u.done === 9)).toBe(true)
-    expect(history).toEqual([expect.objectContaining({ kind: 'model.pushed', deviceName: 'pi@unit-1', outcome: 'ok', summary: `Pushed digits 1 (sha256 ${sha}); serving it; by tester (cli)` })])
+    expect(history).toEqual([expect.objectContaining({ kind: 'model.pushed', deviceName: 'pi@unit-1', outcome: 'ok', summary: `Pushed digits 1 (sha256 ${sha}); sent 9 B of 9 B; serving it; by tester (cli)` })])
+  })
+
+  it('counts only the delta in the byte total when a version changes little, and says so in the result and the history', async () => {
+    const weights = Buffer.from(Buffer.alloc(200_000).map((_, i) => (i * 2654435761) >>> 24))
+    addModel('20', weights)
+    addModel('21', Buffer.concat([weights.subarray(0, 190_000), Buffer.alloc(10_000, 1)]))
+    await pushJob(1, 'digits@20')
+    const job = await pushJob(1, 'digits@21')
+    expect(job.state).toBe('succeeded')
+    const unit = (job.result as ModelPushResult).units[0]
+    expect(unit).toMatchObject({ outcome: 'pushed', method: 'delta', base: '20', fileBytes: 200_000 })
+    expect(unit?.bytesSent).toBeLessThan(50_000)
+    expect(job.total).toBe(unit?.bytesSent)
+    expect(job.done).toBe(unit?.bytesSent)
+    expect(history.at(-1)?.summary).toMatch(/; sent [\d.]+ K?B of 200 KB \(delta from 20\); serving it; by tester \(cli\)$/)
   })
 
   it('drops a unit that already has the version from the byte total', async () => {
@@ -112,7 +128,7 @@ describe('the push job', () => {
     const job = await pushJob(1, 'digits@1')
     expect(job.state).toBe('succeeded')
     expect(job.total).toBe(0)
-    expect((job.result as ModelPushResult).units[0]).toMatchObject({ outcome: 'already-current', uploadedBytes: 0 })
+    expect((job.result as ModelPushResult).units[0]).toMatchObject({ outcome: 'already-current', method: 'none', bytesSent: 0 })
   })
 
   it('fails with the rollback in plain words when the new model does not load, and records it', async () => {

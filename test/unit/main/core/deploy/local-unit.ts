@@ -5,7 +5,7 @@
 // command, per upload, or by stopping the service.
 import { execFile } from 'node:child_process'
 import { createReadStream, statSync } from 'node:fs'
-import { copyFile, chmod, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AgentError } from '../../../../../src/agent/agent-error'
@@ -14,7 +14,7 @@ import type { ModelSession } from '../../../../../src/agent/ort-session'
 import type { HealthResponse } from '../../../../../src/agent/protocol'
 import type { DeviceShell } from '../../../../../src/main/core/deploy/device-shell'
 import type { RunOptions, RunResult } from '../../../../../src/main/core/provision'
-import { DEVICE_ROOT, deviceLayout, type DeviceLayout } from '../../../../../src/main/core/runtime'
+import { DEVICE_ROOT, deviceLayout, unitAgentFiles, type DeviceLayout } from '../../../../../src/main/core/runtime'
 import { cmd } from '../../../../../src/main/core/ssh/remote-command'
 import { EdgeError } from '../../../../../src/shared/errors'
 
@@ -57,6 +57,19 @@ const fakeOpen = async (bytes: Uint8Array): Promise<ModelSession> => {
   return { inputName: 'input', inputType: 'float32', inputShape: ['N', 2], run: async () => ({ data: [0, 1], dims: [1, 2] }), release: async () => undefined }
 }
 
+/**
+ * The runtime's Node and agent, as a push runs them on a unit (`apply-delta`): this Node, and the
+ * agent's sources through tsx, so the tests need no build.
+ */
+async function installAgent(layout: DeviceLayout): Promise<void> {
+  const files = unitAgentFiles(layout)
+  await mkdir(path.dirname(files.node), { recursive: true })
+  await mkdir(path.dirname(files.agent), { recursive: true })
+  await symlink(process.execPath, files.node)
+  const repo = path.resolve(import.meta.dirname, '../../../../..')
+  await writeFile(files.agent, `require(${JSON.stringify(path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'))})\nrequire(${JSON.stringify(path.join(repo, 'src/agent/main.ts'))})\n`)
+}
+
 export async function localUnit(opts: { runtime?: string | null } = {}): Promise<LocalUnit> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'edgedock-unit-'))
   const layout = deviceLayout(root)
@@ -64,6 +77,7 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
   if (opts.runtime !== null) {
     await mkdir(path.join(layout.runtimeDir, opts.runtime ?? 'rt-1'), { recursive: true })
     await exec(['ln', '-s', opts.runtime ?? 'rt-1', layout.runtimeCurrent], undefined)
+    await installAgent(layout)
   }
   const host = new ModelHost({ modelsDir: layout.modelsDir, open: fakeOpen, log: () => undefined })
   const started = Date.now()

@@ -2,7 +2,7 @@
 // the agent's own ModelHost answering /health: what ends up served after a push, a refused model, a
 // silent service, and a failure at each step of the upload and the switch.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -19,13 +19,28 @@ let files: ReturnType<typeof tempDir>
 let unit: LocalUnit
 let steps: string[]
 
-function model(version: string, content = `weights of ${version}`, name = 'digits'): PushModel {
+function model(version: string, content: string | Buffer = `weights of ${version}`, name = 'digits'): PushModel {
   const localFile = path.join(files.dir, `${name}-${version}-${createHash('md5').update(content).digest('hex')}.onnx`)
   writeFileSync(localFile, content)
   return { name, version, sha256: createHash('sha256').update(content).digest('hex'), size: Buffer.byteLength(content), localFile }
 }
 
-function push(m: PushModel, opts: { loadTimeoutMs?: number; serviceTimeoutMs?: number; keep?: number } = {}): Promise<PushUnitResult> {
+/** `m` as a push from a library that still holds the files of `held` (delta bases). */
+const withLibrary = (m: PushModel, ...held: PushModel[]): PushModel => ({ ...m, fileFor: (sha) => held.find((h) => h.sha256 === sha)?.localFile ?? null })
+/** 256 KiB of seeded noise, as weights look to a chunker; `head` changes the last 16 KiB. */
+function weights(head = 0): Buffer {
+  const out = Buffer.alloc(256 * 1024)
+  let x = 12345
+  for (let i = 0; i < out.length; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out[i] = (x & 0xff) ^ (i >= out.length - 16384 ? head : 0)
+  }
+  return out
+}
+
+function push(m: PushModel, opts: { loadTimeoutMs?: number; serviceTimeoutMs?: number; keep?: number; delta?: boolean } = {}): Promise<PushUnitResult> {
   return pushToUnit(unit.shell, m, { wait: noWait, loadTimeoutMs: 50, serviceTimeoutMs: 50, layout: unit.layout, ...opts }, {
     signal: new AbortController().signal,
     log: () => undefined,
@@ -60,7 +75,7 @@ describe('pushing a model version to a unit', () => {
   it('uploads, checks, switches and serves it; the files are in place and no staging is left', async () => {
     const m = model('1')
     const r = await push(m)
-    expect(r).toEqual({ outcome: 'pushed', uploadedBytes: m.size, previousVersion: null, servingVersion: '1' })
+    expect(r).toEqual({ outcome: 'pushed', method: 'full', bytesSent: m.size, base: null, previousVersion: null, servingVersion: '1' })
     expect(current()).toBe('1')
     expect(await served()).toBe('1')
     expect(JSON.parse(readFileSync(path.join(unit.layout.modelsDir, '1', 'meta.json'), 'utf8'))).toEqual({ name: 'digits', version: '1', sha256: m.sha256 })
@@ -77,7 +92,7 @@ describe('pushing a model version to a unit', () => {
     unit.commands.length = 0
     unit.uploads.length = 0
     const r = await push(model('1'))
-    expect(r).toMatchObject({ outcome: 'already-current', uploadedBytes: 0, servingVersion: '1' })
+    expect(r).toMatchObject({ outcome: 'already-current', method: 'none', bytesSent: 0, servingVersion: '1' })
     expect(unit.uploads).toEqual([])
     expect(unit.commands.filter((c) => / mv | rm |^mv |^rm /.test(c))).toEqual([])
   })
@@ -87,9 +102,79 @@ describe('pushing a model version to a unit', () => {
     await push(model('2'))
     unit.uploads.length = 0
     const r = await push(model('1'))
-    expect(r).toMatchObject({ outcome: 'pushed', uploadedBytes: 0, previousVersion: '2', servingVersion: '1' })
+    expect(r).toMatchObject({ outcome: 'pushed', method: 'none', bytesSent: 0, previousVersion: '2', servingVersion: '1' })
     expect(unit.uploads).toEqual([])
     expect(await served()).toBe('1')
+  })
+
+  it('makes a new version from the identical file already on the unit under another version, sending nothing', async () => {
+    await push(model('1', 'the same weights'))
+    unit.uploads.length = 0
+    const m = model('2', 'the same weights')
+    const r = await push(m)
+    expect(r).toEqual({ outcome: 'pushed', method: 'reuse', bytesSent: 0, base: '1', previousVersion: '1', servingVersion: '2' })
+    expect(unit.uploads).toEqual([])
+    expect(await served()).toBe('2')
+    expect(JSON.parse(readFileSync(path.join(unit.layout.modelsDir, '2', 'meta.json'), 'utf8'))).toEqual({ name: 'digits', version: '2', sha256: m.sha256 })
+    // One file on the card, two names: removing 1 later leaves 2 whole.
+    const inode = (v: string) => statSync(path.join(unit.layout.modelsDir, v, 'model.onnx')).ino
+    expect(inode('2')).toBe(inode('1'))
+    expect(steps).toContain('Use the identical file of 1 already on the unit')
+  })
+
+  it('sends the file after all when the copy on the unit is not what its meta.json says', async () => {
+    const first = model('1', 'the same weights')
+    await push(first)
+    writeFileSync(path.join(unit.layout.modelsDir, '1', 'model.onnx'), 'damaged on the card')
+    unit.uploads.length = 0
+    const m = model('2', 'the same weights')
+    const r = await push(m)
+    expect(r).toEqual({ outcome: 'pushed', method: 'full', bytesSent: m.size, base: null, previousVersion: '1', servingVersion: '2' })
+    expect(unit.uploads).toHaveLength(1)
+    expect(readFileSync(path.join(unit.layout.modelsDir, '2', 'model.onnx'), 'utf8')).toBe('the same weights')
+    expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
+  })
+
+  it('sends only what changed from the version the unit serves, and serves the rebuilt file', async () => {
+    const v1 = model('1', weights())
+    await push(v1)
+    unit.uploads.length = 0
+    const v2 = model('2', weights(0x5a))
+    const r = await push(withLibrary(v2, v1))
+    expect(r).toMatchObject({ outcome: 'pushed', method: 'delta', base: '1', previousVersion: '1', servingVersion: '2' })
+    expect(r.bytesSent).toBeGreaterThan(16384)
+    expect(r.bytesSent).toBeLessThan(v2.size * 0.15)
+    expect(steps).toContain('Send only what changed from 1 to 2')
+    expect(readFileSync(path.join(unit.layout.modelsDir, '2', 'model.onnx')).equals(readFileSync(v2.localFile))).toBe(true)
+    expect(await served()).toBe('2')
+    // Neither the delta nor the staging folder stays on the card.
+    expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
+  })
+
+  it('sends the whole file when the base on the unit is damaged (the delta cannot rebuild it), and serves it', async () => {
+    const v1 = model('1', weights())
+    await push(v1)
+    const onCard = path.join(unit.layout.modelsDir, '1', 'model.onnx')
+    const flipped = readFileSync(onCard)
+    flipped[100] = (flipped[100] as number) ^ 1
+    writeFileSync(onCard, flipped)
+    const v2 = model('2', weights(0x5a))
+    const r = await push(withLibrary(v2, v1))
+    expect(r).toMatchObject({ outcome: 'pushed', method: 'full', bytesSent: v2.size, servingVersion: '2' })
+    expect(steps).toContain('Send only what changed from 1 to 2')
+    expect(readFileSync(path.join(unit.layout.modelsDir, '2', 'model.onnx')).equals(readFileSync(v2.localFile))).toBe(true)
+    expect(await served()).toBe('2')
+    expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
+  })
+
+  it('sends the whole file when asked to (no delta), or when the library no longer has the served version', async () => {
+    const v1 = model('1', weights())
+    await push(v1)
+    const v2 = model('2', weights(0x5a))
+    expect(await push(withLibrary(v2, v1), { delta: false })).toMatchObject({ method: 'full', bytesSent: v2.size })
+    const v3 = model('3', weights(0x33))
+    expect(await push(withLibrary(v3, v1))).toMatchObject({ method: 'full', bytesSent: v3.size, servingVersion: '3' })
+    expect(steps).not.toContain('Send only what changed from 2 to 3')
   })
 
   it('keeps the newest three versions plus the one it came from', async () => {
@@ -212,7 +297,7 @@ describe('a failure part-way leaves the unit serving what it served', () => {
     expect(onUnit()).toEqual(['1', '2'])
     unit.service = 'up'
     unit.uploads.length = 0
-    expect(await push(model('2'))).toMatchObject({ outcome: 'pushed', uploadedBytes: 0 })
+    expect(await push(model('2'))).toMatchObject({ outcome: 'pushed', method: 'none', bytesSent: 0 })
     expect(unit.uploads).toEqual([])
   })
 
