@@ -105,8 +105,9 @@ describe('benchmarks on this computer', () => {
     const [b1, b4] = detail.cells
     const cmp = await call('bench.compare', { ids: [b1?.id ?? '', b4?.id ?? ''] })
     const row = cmp.rows[0]
-    // Four inputs per run cost the tiny digits CNN little more than one: throughput counts inferences.
-    expect(row?.throughputRatio).toBeGreaterThan(2)
+    // Four inputs per run cost the tiny digits CNN little more than one: throughput counts inferences
+    // (about 3x alone, 1.8x with lab VMs on the same two cores; counting runs would give 1x or less).
+    expect(row?.throughputRatio).toBeGreaterThan(1.3)
     const p = row?.pValue ?? Number.NaN
     expect(p).toBeGreaterThanOrEqual(0)
     expect(p).toBeLessThanOrEqual(1)
