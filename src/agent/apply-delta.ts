@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto'
 import { closeSync, fsyncSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs'
 import { brotliDecompressSync } from 'node:zlib'
+import { DELTA_DIGITS } from '../shared/delta-format'
 
 export class DeltaError extends Error {
   override readonly name = 'DeltaError'
@@ -24,9 +25,8 @@ export interface ApplyDeltaInput {
   sha256: string
 }
 
-const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~'
 const VALUE = new Int8Array(128).fill(-1)
-for (let i = 0; i < DIGITS.length; i++) VALUE[DIGITS.charCodeAt(i)] = i
+for (let i = 0; i < DELTA_DIGITS.length; i++) VALUE[DELTA_DIGITS.charCodeAt(i)] = i
 const PIECE = 1 << 20
 
 /** Writes `out` (which must not exist) and returns its size; on any problem `out` is removed and a DeltaError says why. */
@@ -39,24 +39,19 @@ export function applyDelta(input: ApplyDeltaInput): number {
     throw new DeltaError(`the delta ${input.delta} cannot be read: ${(err as Error).message}`)
   }
   const base = openSync(input.base, 'r')
-  let out: number
   try {
-    out = openSync(input.out, 'wx', 0o644)
-  } catch (err) {
-    closeSync(base)
-    throw err
-  }
-  try {
-    const size = writeTarget(delta, base, out, input.sha256)
-    fsyncSync(out)
-    return size
-  } catch (err) {
-    closeSync(out)
-    out = -1
-    unlinkSync(input.out)
-    throw err
+    const out = openSync(input.out, 'wx', 0o644)
+    let kept = false
+    try {
+      const size = writeTarget(delta, base, out, input.sha256)
+      fsyncSync(out)
+      kept = true
+      return size
+    } finally {
+      closeSync(out)
+      if (!kept) unlinkSync(input.out)
+    }
   } finally {
-    if (out >= 0) closeSync(out)
     closeSync(base)
   }
 }
@@ -88,6 +83,19 @@ function writeTarget(delta: Buffer, base: number, out: number, sha256: string): 
     writeSync(out, bytes)
     hash.update(bytes)
   }
+  /** `count` bytes of the base from `offset`, with the delta's next `count` bytes added when `adjusted`. */
+  const fromBase = (offset: number, count: number, adjusted: boolean) => {
+    for (let done = 0; done < count; ) {
+      const n = readSync(base, buf, 0, Math.min(count - done, PIECE), offset + done)
+      if (n === 0) throw new DeltaError('the base on the unit is shorter than the one the delta was made against')
+      if (adjusted) {
+        for (let k = 0; k < n; k++) buf[k] = ((buf[k] as number) + (delta[pos + k] as number)) & 0xff
+        pos += n
+      }
+      emit(buf.subarray(0, n))
+      done += n
+    }
+  }
   while (pos < delta.length) {
     const count = int()
     const op = char()
@@ -99,29 +107,12 @@ function writeTarget(delta: Buffer, base: number, out: number, sha256: string): 
     }
     total += count
     if (total > limit) throw new DeltaError('the delta makes more bytes than it says')
-    if (op === '@') {
-      let offset = int()
-      if (pos < delta.length && char() !== ',') throw new DeltaError('not a delta: a copy does not end with ","')
-      for (let left = count; left > 0; ) {
-        const n = readSync(base, buf, 0, Math.min(left, PIECE), offset)
-        if (n === 0) throw new DeltaError('the base on the unit is shorter than the one the delta was made against')
-        emit(buf.subarray(0, n))
-        offset += n
-        left -= n
-      }
-    } else if (op === '!') {
-      let offset = int()
-      if (char() !== ',') throw new DeltaError('not a delta: a difference does not end with ","')
-      if (pos + count > delta.length) throw new DeltaError('the delta ends inside a difference')
-      for (let left = count; left > 0; ) {
-        const n = readSync(base, buf, 0, Math.min(left, PIECE), offset)
-        if (n === 0) throw new DeltaError('the base on the unit is shorter than the one the delta was made against')
-        for (let k = 0; k < n; k++) buf[k] = ((buf[k] as number) + (delta[pos + k] as number)) & 0xff
-        emit(buf.subarray(0, n))
-        pos += n
-        offset += n
-        left -= n
-      }
+    if (op === '@' || op === '!') {
+      const offset = int()
+      // Fossil lets a copy that ends the delta go without its comma.
+      if ((op === '!' || pos < delta.length) && char() !== ',') throw new DeltaError(`not a delta: a ${op === '@' ? 'copy' : 'difference'} does not end with ","`)
+      if (op === '!' && pos + count > delta.length) throw new DeltaError('the delta ends inside a difference')
+      fromBase(offset, count, op === '!')
     } else if (op === ':') {
       if (pos + count > delta.length) throw new DeltaError('the delta ends inside its literal bytes')
       emit(delta.subarray(pos, pos + count))

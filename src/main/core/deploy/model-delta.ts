@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { brotliCompress, constants } from 'node:zlib'
+import { DELTA_DIGITS } from '../../../shared/delta-format'
 
 const MIN_CHUNK = 512
 const AVG_CHUNK = 2 * 1024
@@ -106,9 +107,10 @@ export async function makeDelta(base: Uint8Array, target: Uint8Array, minShared 
   from = 0
   for (const end of chunkEnds(target)) {
     const at = known.get(`${end - from}:${digest(target, from, end)}`) ?? -1
-    if (at >= 0) cursor = at + (end - from)
-    else cursor = inPlace(base, target, from, end, cursor, ops)
-    if (at >= 0) ops.push({ kind: 'copy', from, to: end, at })
+    if (at >= 0) {
+      ops.push({ kind: 'copy', from, to: end, at })
+      cursor = at + (end - from)
+    } else cursor = inPlace(base, target, from, end, cursor, ops)
     from = end
   }
 
@@ -197,11 +199,10 @@ function compress(raw: Buffer): Promise<Buffer> {
   return promisify(brotliCompress)(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
 }
 
-const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~'
 function b64(n: number): string {
   if (n === 0) return '0'
   let s = ''
-  for (let v = n; v > 0; v = Math.floor(v / 64)) s = DIGITS[v % 64] + s
+  for (let v = n; v > 0; v = Math.floor(v / 64)) s = DELTA_DIGITS[v % 64] + s
   return s
 }
 

@@ -64,7 +64,7 @@ export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
         signal: ctx.signal,
         log: (level, text) => ctx.log(level, text),
         phase: step,
-        // The total counts what will be sent: a delta or nothing instead of the whole file.
+        // The total counts what will be sent: nothing, a delta, or the whole file.
         onSendSize: (bytes) => {
           total += bytes - (planned.get(unit) ?? model.size)
           planned.set(unit, bytes)
@@ -75,12 +75,6 @@ export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
           progress()
         }
       })
-      if (r.method === 'none') {
-        total -= planned.get(unit) ?? model.size
-        planned.set(unit, 0)
-        sent.delete(unit)
-        progress()
-      }
       const how = { method: r.method, bytesSent: r.bytesSent, fileBytes: model.size, base: r.base }
       const rolledBack = r.outcome === 'rolled-back'
       const failure: EdgeError | undefined = rolledBack ? r.error : undefined

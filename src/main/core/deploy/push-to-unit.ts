@@ -76,6 +76,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : found}`)
     return { previous, present, same }
   })
+  if (present) io.onSendSize?.(0)
 
   if (present && previous === model.version) {
     const v = await io.phase(text('step.checkHealth'), () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
@@ -132,15 +133,16 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
       return true
     } catch (err) {
       if (signal.aborted || (err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) throw err
-      io.log('warn', `Could not use ${what} (${(err as Error).message}); sending the whole file instead`)
+      io.log('warn', `Could not use ${what} (${(err as Error).message}); sending the file another way`)
       return false
     }
   }
 
   /** The served version as a delta's base: it must be a version of the same model whose file this computer has. */
   async function deltaBase(version: string): Promise<{ version: string; file: string } | null> {
+    if (!model.fileFor) return null
     const meta = await readModelMeta(shell, version, signal, layout)
-    const file = meta && meta.name === model.name ? (model.fileFor?.(meta.sha256) ?? null) : null
+    const file = meta && meta.name === model.name ? model.fileFor(meta.sha256) : null
     return file ? { version, file } : null
   }
 
