@@ -4,7 +4,7 @@
 //                                     --warmup, --threads, --inter-threads, --batch, --seed, --profile-ops,
 //                                     --samples FILE, --no-raw): progress on stderr, one JSON line on stdout
 //   edgedock-agent version            proves the runtime loads here; prints versions as JSON
-//   edgedock-agent apply-delta --base F --delta F --out F --sha256 S
+//   edgedock-agent apply-delta --base F --delta F --out F [--sha256 S]
 //                                     builds a model file from one the unit has and a delta (see apply-delta.ts)
 import { applyDelta, DeltaError } from './apply-delta'
 import { runBench, benchOptions } from './bench'
@@ -83,7 +83,8 @@ function runApplyDelta(flags: Record<string, string | true>): void {
     return v
   }
   try {
-    const bytes = applyDelta({ base: arg('base'), delta: arg('delta'), out: arg('out'), sha256: arg('sha256') })
+    const sha256 = flags.sha256 === undefined ? undefined : arg('sha256')
+    const bytes = applyDelta({ base: arg('base'), delta: arg('delta'), out: arg('out'), sha256 })
     process.stdout.write(`${JSON.stringify({ bytes })}\n`)
   } catch (err) {
     if (err instanceof UsageError) throw err

@@ -11,6 +11,11 @@ const password = z.string().min(1).max(256)
 
 export const runtimeInstallInputSchema = z.object({ targets, password: password.optional() }).strict()
 
+const limit = z.number().positive().max(1e9).optional()
+/** p50/p90/p99 in ms, peak RSS in MB at most; throughput (inferences/s) at least. */
+export const rolloutGatesSchema = z.strictObject({ p50Ms: limit, p90Ms: limit, p99Ms: limit, peakRssMb: limit, minThroughput: limit })
+export type RolloutGates = z.infer<typeof rolloutGatesSchema>
+
 export const modelPushInputSchema = z
   .object({
     targets,
@@ -20,7 +25,13 @@ export const modelPushInputSchema = z
     password: password.optional(),
     concurrency: z.number().int().min(1).max(64).optional(),
     /** false: send the whole file even when a delta from the served version would be smaller. */
-    delta: z.boolean().optional()
+    delta: z.boolean().optional(),
+    /** A staged rollout: these units (or the first N) first; the rest only if they all serve the new version. */
+    canary: z.union([z.number().int().min(1).max(1000), z.array(z.string().min(1).max(300)).min(1).max(1000)]).optional(),
+    /** Failures among the rest that are tolerated before the rollout stops (default 0 with a canary). */
+    maxFail: z.number().int().min(0).max(100_000).optional(),
+    /** Limits a quick benchmark of each canary must meet before the rest go (needs a canary). */
+    gates: rolloutGatesSchema.optional()
   })
   .strict()
 
@@ -80,13 +91,20 @@ export const runtimeInstallResultSchema = z.object({
 })
 export type RuntimeInstallResult = z.infer<typeof runtimeInstallResultSchema>
 
-export const pushOutcomeSchema = z.enum(['pushed', 'already-current', 'rolled-back', 'failed'])
+export const pushOutcomeSchema = z.enum(['pushed', 'already-current', 'rolled-back', 'failed', 'skipped'])
 export type PushOutcome = z.infer<typeof pushOutcomeSchema>
 
 /** How a push brought the file: none (the unit had this version), reuse (the same file under another
  *  version, linked on the unit), delta (only the changes from the version it served), full. */
 export const pushMethodSchema = z.enum(['none', 'reuse', 'delta', 'full'])
 export type PushMethod = z.infer<typeof pushMethodSchema>
+
+/** Why a staged rollout stopped: a canary unit did not serve the new version, or the rest failed past the limit. */
+export const rolloutStopSchema = z.discriminatedUnion('reason', [
+  z.object({ reason: z.literal('canary'), units: z.array(z.string()) }),
+  z.object({ reason: z.literal('max-fail'), failed: z.number(), allowed: z.number() })
+])
+export type RolloutStop = z.infer<typeof rolloutStopSchema>
 
 /** `jobs.get(...).result` of a models.push job. */
 export const modelPushResultSchema = z.object({
@@ -96,8 +114,15 @@ export const modelPushResultSchema = z.object({
     z.object({
       ...unitBase,
       /** pushed: serving the new version; already-current: nothing to do; rolled-back: the new version
-       *  failed and the unit serves `servingVersion` again; failed: see error. */
+       *  failed and the unit serves `servingVersion` again; failed: see error; skipped: a rollout
+       *  stopped before this unit was contacted. */
       outcome: pushOutcomeSchema,
+      /** In a rollout: canary or rest; otherwise null. */
+      stage: z.enum(['canary', 'rest']).nullable(),
+      /** Time the push spent on this unit once connected (0 when skipped). */
+      durationMs: z.number(),
+      /** A canary's benchmark against the rollout's limits (null: none asked or not a canary). */
+      gate: z.object({ summary: z.string(), met: z.array(z.string()), missed: z.array(z.string()) }).nullable(),
       method: pushMethodSchema,
       /** Bytes that went over the link for the model file (0 for none and reuse). */
       bytesSent: z.number(),
@@ -109,9 +134,12 @@ export const modelPushResultSchema = z.object({
       /** What /health said the unit serves when the job finished with it. */
       servingVersion: z.string().nullable()
     })
-  )
+  ),
+  /** Set for a staged rollout: its canary (labels), failure limit, and why it stopped (null: it did not). */
+  rollout: z.object({ canary: z.array(z.string()), maxFail: z.number().nullable(), stopped: rolloutStopSchema.nullable() }).nullable()
 })
 export type ModelPushResult = z.infer<typeof modelPushResultSchema>
+
 
 /** `jobs.get(...).result` of a models.rollback job. */
 export const modelRollbackResultSchema = z.object({

@@ -10,11 +10,11 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { seededInput } from '../../src/agent/bench/inputs'
 import { applyDelta } from '../../src/agent/apply-delta'
 import { makeDelta } from '../../src/main/core/deploy/model-delta'
-import { modelProto } from '../../src/main/core/models/onnx-schema'
+import { seededInput } from '../../src/agent/bench/inputs'
 import { quantizeModel } from '../../src/main/core/models/quantize'
+import { headChanged } from './_model-variants'
 
 const file = path.resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
 if (!existsSync(file)) {
@@ -24,20 +24,6 @@ if (!existsSync(file)) {
 const dir = mkdtempSync(path.join(tmpdir(), 'edgedock-bench-delta-'))
 const mb = (n: number) => `${(n / 1e6).toFixed(3)} MB`
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
-
-/** The last Gemm's weight and bias overwritten in place with seeded values: nothing else moves. */
-function headChanged(bytes: Buffer): Buffer {
-  type Model = { graph: { node: { opType: string; input: string[] }[]; initializer: { name: string; rawData: Uint8Array }[] } }
-  const m = modelProto().decode(bytes) as unknown as Model
-  const last = m.graph.node.filter((n) => n.opType === 'Gemm').at(-1)
-  const out = Buffer.from(bytes)
-  let seed = 1
-  for (const t of m.graph.initializer.filter((t) => last?.input.slice(1).includes(t.name))) {
-    const values = seededInput(t.rawData.length / 4, seed++).map((v) => (v - 0.5) * 0.02)
-    Buffer.from(values.buffer).copy(out, bytes.indexOf(Buffer.from(t.rawData)))
-  }
-  return out
-}
 
 function rsyncBytes(base: string, target: string, compress: boolean): number | null {
   if (!has('rsync')) return null

@@ -1,7 +1,10 @@
 // Runs plan steps on this machine, standing in for the SSH layer: the same argv arrays reach the
 // same GNU tools Raspberry Pi OS has (coreutils, findutils), only without SSH and sudo.
 import { execFile } from 'node:child_process'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { chmod, copyFile, writeFile } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
 import type { PlanStep } from '../../../src/main/core/runtime/plan-steps'
 
 export interface StepOutcome {
@@ -14,7 +17,8 @@ export interface StepOutcome {
 export function runStepLocally(step: PlanStep): Promise<StepOutcome> {
   switch (step.kind) {
     case 'upload':
-      return copyFile(step.local, step.remote)
+      // A packed file is unpacked on the way in, as the unit's `gzip -dc` does.
+      return (step.gunzip ? pipeline(createReadStream(step.local), createGunzip(), createWriteStream(step.remote)) : copyFile(step.local, step.remote))
         .then(() => chmod(step.remote, step.mode))
         .then(() => ({ id: step.id, exitCode: 0, stdout: '', stderr: '' }))
     case 'write':

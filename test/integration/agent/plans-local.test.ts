@@ -27,6 +27,7 @@ describe.runIf(isRoot && process.platform === 'linux' && process.arch === 'x64')
   let agent: ChildProcess | null = null
   let url = ''
   let digits: Awaited<ReturnType<typeof readDigits>>
+  let bundleOptions: Parameters<typeof buildRuntimeBundle>[0]
   const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
   async function health(): Promise<HealthResponse> {
@@ -50,17 +51,20 @@ describe.runIf(isRoot && process.platform === 'linux' && process.arch === 'x64')
   beforeAll(async () => {
     ensureAgentBuilt()
     digits = await readDigits()
-    const bundle = await buildRuntimeBundle({
+    bundleOptions = {
       arch: 'x64',
       cacheDir: path.join(tmp.dir, 'cache'),
       agentFile: agentBundle,
       unitFile: path.join(repoRoot, 'resources/device/edgedock-inference.service'),
       ortPackageDir: path.join(repoRoot, 'node_modules/onnxruntime-node'),
       nodeBinary: async () => process.execPath
-    })
+    }
+    const bundle = await buildRuntimeBundle(bundleOptions)
+    // Node and ONNX Runtime travel gzipped and are unpacked on the unit.
+    expect([...bundle.packed.keys()]).toEqual(expect.arrayContaining(['bin/node', 'onnxruntime/bin/napi-v6/linux/x64/libonnxruntime.so.1']))
     const plan = runtimeInstallPlan({ bundle, sshUser, layout })
     expect((await runStepLocally(plan.probe)).exitCode).not.toBe(0)
-    const outcomes = await runPlanLocally(plan.install)
+    const outcomes = await runPlanLocally(plan.install())
     expect(JSON.parse(outcomes.at(-1)?.stdout ?? '')).toMatchObject({ onnxruntime: '1.30.0' })
     // No systemd here: switch the runtime link and start the agent as the unit's ExecStart does.
     await runPlanLocally(plan.activate.filter((s) => !s.id.startsWith('unit-')))
@@ -132,6 +136,24 @@ describe.runIf(isRoot && process.platform === 'linux' && process.arch === 'x64')
     expect((await runStepLocally(plan.probe)).exitCode).toBe(0)
     await runPlanLocally(plan.activate)
     expect(await waitVerdict('v4')).toEqual({ state: 'serving', version: 'v4' })
+  })
+
+  it('a new runtime version links the files the one in use has, sends the rest, and starts', async () => {
+    const active = readlinkSync(layout.runtimeCurrent)
+    const agentFile = path.join(tmp.dir, 'agent-next.cjs')
+    await writeFile(agentFile, `${await readFile(agentBundle, 'utf8')}\n// next agent\n`)
+    const next = await buildRuntimeBundle({ ...bundleOptions, agentFile })
+    expect(next.version).not.toBe(active)
+    const plan = runtimeInstallPlan({ bundle: next, sshUser, layout })
+    const probe = plan.reuseProbe(active)
+    const reuse = { version: active, sums: (await runStepLocally(probe!)).stdout }
+    expect(plan.sendBytes(reuse)).toBeLessThan(0.01 * plan.sendBytes())
+    const outcomes = await runPlanLocally(plan.install(reuse))
+    expect(JSON.parse(outcomes.at(-1)?.stdout ?? '')).toMatchObject({ onnxruntime: '1.30.0' })
+    const inode = async (version: string, rel: string) => (await stat(path.join(layout.runtimeDir, version, rel))).ino
+    expect(await inode(next.version, 'bin/node')).toBe(await inode(active, 'bin/node'))
+    expect(await inode(next.version, 'agent/edgedock-agent.cjs')).not.toBe(await inode(active, 'agent/edgedock-agent.cjs'))
+    expect((await runStepLocally(plan.probe)).exitCode).toBe(0)
   })
 
   it('prunes old versions but keeps current and the rollback target', async () => {

@@ -126,6 +126,15 @@ describe.skipIf(skip)(`the Model panel on a lab Pi${skip ? ` (skipped: ${skip})`
     await transferEnds(/^Push digits 2 /)
     await expect.poll(serving, { timeout: 60_000 }).toMatch(/^digits@2 /)
     expect(await servedVersion()).toBe('2')
+    // Version 2 differs from 1 in a few bytes: only those went over the link, and the panel says so.
+    const sent = panel.getByTestId('transfer-sent')
+    expect(await sent.textContent()).toMatch(/^Sent \d+ B of 155 KB \(delta from 1\)$/)
+    await page.screenshot({ path: path.join(shots, 'model-panel-delta.png'), fullPage: true })
+    await page.locator('.sidebar-foot select').selectOption('zh')
+    await expect.poll(() => sent.textContent()).toMatch(/^已发送 \d+ B，共 155 KB（基于 1 的增量）$/)
+    await page.screenshot({ path: path.join(shots, 'model-panel-delta-zh.png'), fullPage: true })
+    await page.locator('.sidebar-foot select').selectOption('en')
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
     await expect.poll(() => panel.getByTestId('model-version').count(), { timeout: 30_000 }).toBe(2)
 
     await panel.getByRole('button', { name: 'Roll back', exact: true }).click()

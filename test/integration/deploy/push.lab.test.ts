@@ -18,7 +18,7 @@ import { labSkipReason, releaseLab, useLab } from '../../lab/vitest'
 import { run } from '../provision/lab-channel'
 import { brokenDigits, digitsFile, digitsHeadChanged, digitsVariant, edgedock, edgedockInLab, PW_ENV, prepareDataDir, removeEdgeDock, startInLab } from './deploy-lab'
 
-const skip = labSkipReason({ full: 1, net: 'ns' })
+const skip = labSkipReason({ full: 1, light: 2, net: 'ns' })
 if (skip) console.warn(`[lab] deploy suite skipped: ${skip}`)
 
 const samples = JSON.parse(readFileSync(path.join(projectRoot, 'resources/models/digits_samples_100.json'), 'utf8')) as { inputs: number[][]; labels: number[] }
@@ -26,6 +26,7 @@ const samples = JSON.parse(readFileSync(path.join(projectRoot, 'resources/models
 describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let pi: lab.InventoryEntry
   let target = ''
+  let others: string[] = []
   const data = tempDir('edgedock-deploy-lab-')
   const t0 = Date.now()
   const took = (what: string, since: number) => console.log(`[deploy lab] ${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`)
@@ -59,7 +60,10 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
   }
 
   beforeAll(async () => {
-    pi = (await useLab({ full: 1, net: 'ns' })).find((u) => u.kind === 'full') as lab.InventoryEntry
+    const all = await useLab({ full: 1, light: 2, net: 'ns' })
+    pi = all.find((u) => u.kind === 'full') as lab.InventoryEntry
+    // Two more units for a rollout (light Pis: real SSH hosts on the lab LAN, cheap to have).
+    others = all.filter((u) => u.kind === 'light').slice(0, 2).map((u) => `${u.user}@${u.ip}${u.port === 22 ? '' : `:${u.port}`}`)
     target = `${pi.user}@${pi.ip}${pi.port === 22 ? '' : `:${pi.port}`}`
     // A unit with no EdgeDock on it, whatever an earlier suite or run left (quicker than a reset).
     const clean = await removeEdgeDock(pi.name)
@@ -174,6 +178,41 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
     const history = JSON.parse((await edgedock(data.dir, ['--json', 'history', '--limit', '5'])).stdout) as HistoryEntry[]
     expect(history.find((h) => h.kind === 'model.pushed')).toMatchObject({ outcome: 'failed', summary: expect.stringMatching(/Push of digits 3 .* rolled back/) })
   }, 300_000)
+
+  it('a 3-unit rollout whose canary does not come up, or serves but misses its benchmark limit, stops before the other two, which are never contacted', async () => {
+    /** The job's steps: a unit the rollout started has at least its "Connect" step there. */
+    const stepsOf = (jobId: string) => {
+      const app = createApp({ dataDir: data.dir })
+      try {
+        return app.services.store.jobs.detail(jobId)?.steps.map((st) => st.name) ?? []
+      } finally {
+        app.close()
+      }
+    }
+    const r = await edgedockInLab(data.dir, ['--json', 'push', target, ...others, 'digits@3', '--canary', target, '--password-env', PW_ENV])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout) as { job: Pick<Job, 'id' | 'state' | 'error'>; result: ModelPushResult }
+    expect(out.job.error?.message).toMatch(/^Rollout stopped, the canary failed .*: 2 units not started; /)
+    expect(out.result.units.map((u) => [u.target, u.stage, u.outcome])).toEqual([
+      [target, 'canary', 'rolled-back'],
+      [others[0], 'rest', 'skipped'],
+      [others[1], 'rest', 'skipped']
+    ])
+    expect(out.result.rollout).toEqual({ canary: [target], maxFail: 0, stopped: { reason: 'canary', units: [target] } })
+    const steps = stepsOf(out.job.id)
+    expect(steps.some((name) => name.includes(target))).toBe(true)
+    for (const other of others) expect(steps.filter((name) => name.includes(other.split('@')[1] as string))).toEqual([])
+    expect((await status()).health).toMatchObject({ status: 'ok', model: { version: '1' } })
+
+    // A canary that serves the model but misses a benchmark limit (measured on the unit by the agent)
+    // holds the rest back too; the plain report says which limit, by how much, and how to go on.
+    const text = await edgedockInLab(data.dir, ['push', target, ...others, 'digits@1', '--canary', '1', '--gate', 'p90=0.001', '--password-env', PW_ENV])
+    expect(text.code).toBe(1)
+    expect(text.stdout).toMatch(new RegExp(`^${target}: \\[canary\\] already serving 1; nothing sent\\n  benchmark p50 [\\d.]+ ms, p90 [\\d.]+ ms over \\d+ runs, peak RSS \\d+ MB: MISSES p90 [\\d.]+ ms is over the limit of 0\\.00 ms`, 'm'))
+    expect(text.stdout).toMatch(new RegExp(`^${others[0]}: not started: the rollout stopped: the canary failed \\(${target}\\)`, 'm'))
+    expect(text.stdout).toMatch(/^Rollout stopped: the canary failed .*run the same push again: units already serving 1 are skipped\.$/m)
+    expect((await status()).health).toMatchObject({ status: 'ok', model: { version: '1' } })
+  }, 600_000)
 
   // Where the cut lands: the job log line that starts a phase, and how slow the link is meanwhile
   // (a slower link makes the window around that line wide enough to hit).

@@ -205,6 +205,7 @@ const COMMANDS: Entry[] = [
   },
   { readme: 'npx edgedock runtime install door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^door-lobby-01: already-installed /m) },
   { readme: 'npx edgedock push door-lobby-01 door-lobby-02 faces@3 [--no-delta]', notHere: 'needs two units and the suites share one lab Pi; push is covered by test/integration/deploy/push.lab.test.ts' },
+  { readme: 'npx edgedock push door-0{1..9} faces@3 --canary door-01 --gate p90=60 --max-fail 1', notHere: 'needs a fleet; a rollout whose canary fails is covered by test/integration/deploy/push.lab.test.ts, the stages and the failure limit by test/unit/main/core/deploy/deploy-jobs.test.ts' },
   { readme: 'npx edgedock rollback door-lobby-01 [--version 2]', notHere: 'needs a model pushed before (see push); covered by test/integration/deploy/push.lab.test.ts' },
   { readme: 'npx edgedock devices model-status door-lobby-01', run: async (ctx, c) => expect((await sh(ctx, c, 'bare')).stdout).toMatch(/^Service:\s+no-model/m) },
   {

@@ -3,9 +3,10 @@
 // speaks (TIMEOUT), refused connections and logins, SFTP and streamed uploads with byte progress.
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EdgeError } from '../../../src/shared/errors'
 import { cmd, fileSecretBox, loadOrCreateIdentity, openSshSession, pipeline, redirect, type HostKeyStore, type SshSession } from '../../../src/main/core/ssh'
@@ -218,6 +219,22 @@ describe.skipIf(!!skip)('SSH session against a real sshd', () => {
     writeFileSync(local, data.subarray(0, 1000))
     await session.putStream(local, remote)
     expect(readFileSync(remote).equals(data.subarray(0, 1000))).toBe(true)
+  })
+
+  it('a gzip upload is unpacked on the unit as it arrives; progress counts what crossed the link; a damaged one fails in gzip\'s words', async () => {
+    const data = Buffer.concat([randomBytes(512 * 1024), Buffer.alloc(4 * 1024 * 1024, 7)])
+    const local = path.join(work, 'packed.gz')
+    writeFileSync(local, gzipSync(data))
+    const remote = path.join(work, 'unpacked.bin')
+    const seen: number[] = []
+    await session.putStream(local, remote, { mode: 0o755, gunzip: true, onProgress: (done) => seen.push(done) })
+    expect(readFileSync(remote).equals(data)).toBe(true)
+    expect((await session.run(['stat', '-c', '%a', remote])).stdout.trim()).toBe('755')
+    expect(seen.at(-1)).toBe(statSync(local).size)
+    // Cut short (a link that ended early, a damaged cache file): gzip says so and the upload fails.
+    writeFileSync(local, gzipSync(data).subarray(0, 100_000))
+    const short = await session.putStream(local, remote, { gunzip: true }).then(() => null, (e: unknown) => e as EdgeError)
+    expect(short).toMatchObject({ code: 'SSH_TRANSFER_FAILED', detail: expect.stringMatching(/unexpected end of file/) })
   })
 
   it('a streamed upload onto a full disk or into a missing folder fails in the unit\'s own words', async () => {

@@ -1,7 +1,7 @@
 // Models and the runtime on units, as the app runs them: jobs for runtime install, push and
 // rollback over SSH sessions with EdgeDock's key, a status read with a time limit, and the
 // ModelInstaller port provisioning's `model` step uses.
-import type { DeviceModelStatus } from '../../../shared/deploy'
+import type { DeviceModelStatus, RolloutGates } from '../../../shared/deploy'
 import { EdgeError } from '../../../shared/errors'
 import { formatTarget } from '../../../shared/target'
 import type { DeviceService } from '../devices/device-service'
@@ -13,12 +13,12 @@ import type { HistoryRepo } from '../../store/history-repo'
 import { sshDeviceShell } from './device-shell'
 import { modelInstaller } from './model-installer'
 import { readModelStatus } from './model-status'
-import { startPushJob } from './push-job'
+import { startPushJob, type PushRequest } from './push-job'
 import { resolveTarget } from './resolve-target'
 import { startRollbackJob } from './rollback-job'
 import { runtimeInstallerFor, type RuntimePaths } from './runtime-paths'
 import { startRuntimeJob } from './runtime-job'
-import { resolveUnits, sshConnect } from './unit-job'
+import { resolveUnits, rolloutFor, sshConnect } from './unit-job'
 
 export interface DeployServiceDeps extends RuntimePaths {
   jobs: JobRunner
@@ -37,8 +37,10 @@ export function createDeployService(deps: DeployServiceDeps) {
     installRuntime: (req: { targets: string[]; password?: string | undefined; who: string }) =>
       startRuntimeJob({ ...unitDeps, runtimeFor }, { units: resolveUnits(deps.devices, req.targets), password: req.password, who: req.who }),
 
-    push: (req: { targets: string[]; ref: string; version?: string | undefined; password?: string | undefined; concurrency?: number | undefined; delta?: boolean | undefined; who: string }) =>
-      startPushJob({ ...unitDeps, models: deps.models, runtimeFor }, { ...req, units: resolveUnits(deps.devices, req.targets) }),
+    push: (req: Omit<PushRequest, 'units' | 'rollout'> & { targets: string[]; canary?: number | string[] | undefined; maxFail?: number | undefined; gates?: RolloutGates | undefined }) => {
+      const units = resolveUnits(deps.devices, req.targets)
+      return startPushJob({ ...unitDeps, models: deps.models, runtimeFor }, { ...req, units, rollout: rolloutFor(deps.devices, units, req.canary, req.maxFail, req.gates) })
+    },
 
     rollback: (req: { targets: string[]; version?: string | undefined; password?: string | undefined; who: string }) =>
       startRollbackJob(unitDeps, { ...req, units: resolveUnits(deps.devices, req.targets) }),

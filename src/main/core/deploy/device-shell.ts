@@ -10,6 +10,8 @@ export const INFERENCE_PORT = 8080
 
 export interface UploadOptions {
   mode: number
+  /** The local file is gzip, unpacked on the unit as it arrives. */
+  gunzip?: boolean
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -47,7 +49,7 @@ export function sshDeviceShell(session: SshSession, user: string, where = `${use
     // A stream, not SFTP: every upload in a runtime or model plan is followed by its sha256 check on
     // the unit, which is what makes the faster stream safe (stream-upload.ts).
     upload: async (localPath, remotePath, opts) => {
-      await session.putStream(localPath, remotePath, { mode: opts.mode, signal: opts.signal, onProgress: opts.onProgress })
+      await session.putStream(localPath, remotePath, { mode: opts.mode, gunzip: opts.gunzip, signal: opts.signal, onProgress: opts.onProgress })
     },
     runWithFile: (argv, localPath, opts) => session.runWithFile(argv, localPath, opts),
     inference: (req) => httpOnUnit(session, { port: INFERENCE_PORT, ...req })

@@ -54,7 +54,7 @@ function batchCommand(s: RunStep | WriteStep | UploadStep): RemoteCommand {
   const fed = (content: string, argv: string[]) => pipeline(cmd(['printf', '%s', content]), cmd(argv))
   switch (s.kind) {
     case 'upload':
-      return streamUploadCommand(s.remote, s.mode)
+      return streamUploadCommand(s.remote, s.mode, s.gunzip)
     case 'write':
       return fed(s.content, ['install', '-m', s.mode.toString(8), '/dev/stdin', s.remote])
     case 'run':

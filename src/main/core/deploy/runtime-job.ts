@@ -1,6 +1,7 @@
 // `runtime.install`: this EdgeDock's runtime (pinned Node, ONNX Runtime, the agent) on each unit,
 // skipped where the same version is installed and intact; the service is then checked to answer.
-// Uploads report bytes (the total is known only per unit, once its bundle is built).
+// Uploads report bytes; each unit's total is known once it has said what it already has (the job's
+// total is the sum of those known so far).
 import type { RuntimeInstallResult } from '../../../shared/deploy'
 import { text } from '../../../shared/texts'
 import type { RuntimeInstaller } from '../provision/remote-shell'
@@ -19,6 +20,8 @@ export function startRuntimeJob(deps: RuntimeJobDeps, req: { units: Unit[]; pass
   const addHistory = (unit: Unit, jobId: string, outcome: 'ok' | 'failed', text: string) =>
     deps.history.add({ kind: 'runtime.installed', deviceId: unit.device?.id ?? null, deviceName: unit.label, jobId, summary: `${text.replace(/\.$/, '')}; by ${req.who}`, outcome })
   const sent = new Map<Unit, number>()
+  const totals = new Map<Unit, number>()
+  const sum = (m: Map<Unit, number>) => [...m.values()].reduce((a, b) => a + b, 0)
   return startUnitJob<UnitEntry>(
     deps,
     { kind: 'runtime.install', title: text('job.runtimeInstall', { where: unitsWhere(req.units) }), unit: 'bytes', units: req.units, password: req.password },
@@ -42,13 +45,13 @@ export function startRuntimeJob(deps: RuntimeJobDeps, req: { units: Unit[]; pass
             onProgress: (d) => {
               last = d
               sent.set(unit, base + d)
-              ctx.progress([...sent.values()].reduce((a, b) => a + b, 0), null)
+              ctx.progress(sum(sent), totals.size > 0 ? sum(totals) : null)
             }
           })
           base += last
         }
       }
-      await step(text('step.installRuntimeVersion', { version: wanted }), () => installer.install(counting, { signal: ctx.signal, log: (t) => ctx.log('info', t) }))
+      await step(text('step.installRuntimeVersion', { version: wanted }), () => installer.install(counting, { signal: ctx.signal, log: (t) => ctx.log('info', t), onSendSize: (n) => void totals.set(unit, n) }))
       await step(text('step.checkService'), () => waitForService(shell, { signal: ctx.signal, timeoutMs: 120_000 }))
       addHistory(unit, ctx.jobId, 'ok', `Installed runtime ${wanted} (was ${installed ?? 'none'})`)
       return { entry: entry(unit, { outcome: 'installed', runtimeVersion: wanted, error: null }) }

@@ -16,7 +16,7 @@ export interface RemoteShell {
   reconnect?(opts: { signal?: AbortSignal; timeoutMs: number }): Promise<void>
   close?(): Promise<void>
   /** Copies a local file to the unit (as the login user; checked by sha256 afterwards); the runtime plan's uploads use it. */
-  upload?(localPath: string, remotePath: string, opts: { mode: number; signal?: AbortSignal }): Promise<void>
+  upload?(localPath: string, remotePath: string, opts: { mode: number; gunzip?: boolean; signal?: AbortSignal }): Promise<void>
 }
 
 /** What a step needs to install the device runtime; the runtime module plugs in here. */
@@ -25,7 +25,8 @@ export interface RuntimeInstaller {
   installed(shell: RemoteShell, signal: AbortSignal): Promise<string | null>
   /** The version `install` would put on the unit. */
   wanted(): string
-  install(shell: RemoteShell, io: { signal: AbortSignal; log: (text: string) => void }): Promise<void>
+  /** `onSendSize`: the bytes this install will send, once known (before the first upload). */
+  install(shell: RemoteShell, io: { signal: AbortSignal; log: (text: string) => void; onSendSize?: (bytes: number) => void }): Promise<void>
 }
 
 /** The same for the unit's assigned model (a library name such as `faces@int8-3`). */

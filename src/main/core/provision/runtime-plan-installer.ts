@@ -1,16 +1,17 @@
 // The RuntimeInstaller port over the runtime module's install plan (core/runtime): its probe says
 // whether this version is on the unit and intact, the `current` link and the enabled unit say
-// whether it is the one in use; install runs the plan's steps in order, uploads through the shell
-// (a stream, checked by sha256 next), and removes a half-done upload when a step fails.
-import type { PlanStep, RuntimeInstallPlan } from '../runtime'
-import { deviceLayout, SERVICE_NAME, type DeviceLayout } from '../runtime'
+// whether it is the one in use; install asks the unit which files of its runtime in use it can reuse,
+// runs the plan's steps in order, uploads through the shell (a stream, checked by sha256 next), and
+// removes a half-done upload when a step fails.
+import type { PlanStep, RuntimeInstallPlan, RuntimeReuse } from '../runtime'
+import { deviceLayout, REUSE_STEP_ID, SERVICE_NAME, type DeviceLayout } from '../runtime'
 import type { RemoteShell, RuntimeInstaller } from './remote-shell'
 
 async function runPlanStep(shell: RemoteShell, step: PlanStep, signal: AbortSignal, log: (t: string) => void): Promise<void> {
   log(step.title)
   if (step.kind === 'upload') {
     if (!shell.upload) throw new Error('this connection cannot upload files')
-    await shell.upload(step.local, step.remote, { mode: step.mode, signal })
+    await shell.upload(step.local, step.remote, { mode: step.mode, signal, ...(step.gunzip ? { gunzip: true } : {}) })
     return
   }
   const r =
@@ -25,6 +26,14 @@ export function runtimePlanInstaller(plan: RuntimeInstallPlan, layout: DeviceLay
     const p = plan.probe
     return (await shell.run(p.argv, { sudo: p.sudo, signal, ...(p.stdin !== undefined ? { stdin: p.stdin } : {}) })).code === 0
   }
+  // The runtime in use and the hashes of its files that this version shares (null: nothing to reuse).
+  const reusable = async (shell: RemoteShell, signal: AbortSignal): Promise<RuntimeReuse | null> => {
+    const link = await shell.run(['readlink', '--', layout.runtimeCurrent], { signal })
+    const probe = link.code === 0 ? plan.reuseProbe(link.stdout.trim()) : null
+    if (!probe) return null
+    const sums = await shell.run(probe.argv, { signal })
+    return { version: link.stdout.trim(), sums: sums.stdout }
+  }
   return {
     wanted: () => plan.version,
     async installed(shell, signal) {
@@ -35,10 +44,28 @@ export function runtimePlanInstaller(plan: RuntimeInstallPlan, layout: DeviceLay
       if (enabled.code !== 0) return `${active} (service not enabled)`
       return (await intact(shell, signal)) ? active : `${active} (damaged)`
     },
-    async install(shell, { signal, log }) {
+    async install(shell, { signal, log, onSendSize }) {
       if (!(await intact(shell, signal))) {
+        const reuse = await reusable(shell, signal)
+        const attempt = async (r: RuntimeReuse | null) => {
+          onSendSize?.(plan.sendBytes(r))
+          for (const step of plan.install(r)) {
+            try {
+              await runPlanStep(shell, step, signal, log)
+            } catch (err) {
+              throw Object.assign(err as Error, { stepId: step.id })
+            }
+          }
+        }
         try {
-          for (const step of plan.install) await runPlanStep(shell, step, signal, log)
+          try {
+            await attempt(reuse)
+          } catch (err) {
+            // Links refused (another filesystem, no inodes left): send everything instead.
+            if (!reuse || (err as { stepId?: string }).stepId !== REUSE_STEP_ID || signal.aborted) throw err
+            log(`Could not reuse files of runtime ${reuse.version} (${(err as Error).message}); sending every file`)
+            await attempt(null)
+          }
         } catch (err) {
           for (const step of plan.cleanup) await runPlanStep(shell, step, signal, log).catch(() => undefined)
           throw err

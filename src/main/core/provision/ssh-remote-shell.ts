@@ -14,7 +14,7 @@ export interface CommandSession {
   reconnect(opts: { signal?: AbortSignal; timeoutMs: number }): Promise<void>
   close(): Promise<void>
   /** Only for files whose sha256 is checked on the unit afterwards (the runtime's are). */
-  putStream?(localPath: string, remotePath: string, opts: { mode?: number; signal?: AbortSignal }): Promise<{ bytes: number }>
+  putStream?(localPath: string, remotePath: string, opts: { mode?: number; gunzip?: boolean; signal?: AbortSignal }): Promise<{ bytes: number }>
 }
 
 export function sshRemoteShell(session: CommandSession): RemoteShell {

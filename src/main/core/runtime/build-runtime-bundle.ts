@@ -15,6 +15,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { bundleMetaFiles, inventory, readManifest, sha256File, verifyBundle, writeManifest, type ManifestFile, type RuntimeManifest } from './bundle-manifest'
 import { RuntimeError } from './errors'
+import { packFiles, prunePacked, type PackedFile } from './packed-files'
 import { cachedNodeBinary, type RunNpm } from './node-package-cache'
 import type { RuntimeArch } from './preflight'
 import { NODE_VERSION, ORT_VERSION } from './runtime-pins'
@@ -47,6 +48,8 @@ export interface RuntimeBundle {
   uploadFiles: ManifestFile[]
   /** Sum of uploadFiles' sizes: what the install writes on the device. */
   totalBytes: number
+  /** The gzip each large file travels as, by its path in the bundle (packed-files.ts). */
+  packed: ReadonlyMap<string, PackedFile>
   /** True when this call assembled it, false when the cached one was reused. */
   built: boolean
 }
@@ -117,11 +120,18 @@ async function pruneCache(cacheDir: string, arch: RuntimeArch, fresh: string, ke
   }
   bundles.sort((a, b) => b.mtimeMs - a.mtimeMs)
   for (const old of bundles.slice(keep)) await rm(path.join(cacheDir, old.name), { recursive: true, force: true })
+  // Packed files are shared by content: keep those any remaining bundle (of any architecture) names.
+  const kept = new Set<string>()
+  for (const e of await readdir(cacheDir, { withFileTypes: true })) {
+    if (e.isDirectory() && e.name.startsWith('runtime-')) for (const f of (await readManifest(path.join(cacheDir, e.name)))?.files ?? []) kept.add(f.sha256)
+  }
+  await prunePacked(cacheDir, kept)
 }
 
-async function describe(dir: string, manifest: RuntimeManifest, built: boolean): Promise<RuntimeBundle> {
+async function describe(cacheDir: string, dir: string, manifest: RuntimeManifest, built: boolean): Promise<RuntimeBundle> {
   const uploadFiles = [...manifest.files, ...(await bundleMetaFiles(dir))]
-  return { version: manifest.version, arch: manifest.arch, dir, manifest, uploadFiles, totalBytes: uploadFiles.reduce((n, f) => n + f.size, 0), built }
+  const packed = await packFiles(cacheDir, dir, manifest.files)
+  return { version: manifest.version, arch: manifest.arch, dir, manifest, uploadFiles, totalBytes: uploadFiles.reduce((n, f) => n + f.size, 0), packed, built }
 }
 
 export async function buildRuntimeBundle(options: BuildRuntimeOptions): Promise<RuntimeBundle> {
@@ -133,7 +143,7 @@ export async function buildRuntimeBundle(options: BuildRuntimeOptions): Promise<
 
   const cached = await readManifest(dir)
   if (cached && cached.version === version && cached.arch === arch && (await verifyBundle(dir, cached, options.verify ?? 'size'))) {
-    return describe(dir, cached, false)
+    return describe(cacheDir, dir, cached, false)
   }
 
   const nodeBinary = await (options.nodeBinary ?? ((a: RuntimeArch) => cachedNodeBinary({ cacheDir, arch: a, runNpm: options.runNpm })))(arch)
@@ -161,7 +171,7 @@ export async function buildRuntimeBundle(options: BuildRuntimeOptions): Promise<
     await rm(dir, { recursive: true, force: true })
     await rename(work, dir)
     await pruneCache(cacheDir, arch, path.basename(dir), options.keepOld ?? 1)
-    return await describe(dir, manifest, true)
+    return await describe(cacheDir, dir, manifest, true)
   } catch (err) {
     if (err instanceof RuntimeError) throw err
     throw new RuntimeError('RUNTIME_BUNDLE_FAILED', err instanceof Error ? err.message : String(err), { cause: err })

@@ -29,5 +29,5 @@ export {
   type PreflightVerdict,
   type RuntimeArch
 } from './preflight'
-export { runtimeInstallPlan, runtimeListStep, runtimePruneSteps, type RuntimeInstallInput, type RuntimeInstallPlan } from './runtime-install-plan'
+export { REUSE_STEP_ID, runtimeInstallPlan, runtimeListStep, runtimePruneSteps, type RuntimeInstallInput, type RuntimeInstallPlan, type RuntimeReuse } from './runtime-install-plan'
 export { NODE_VERSION, ORT_VERSION } from './runtime-pins'

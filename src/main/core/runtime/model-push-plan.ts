@@ -86,7 +86,8 @@ export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
     delta: (baseVersion, deltaFile) => {
       assertSafeName('model version', baseVersion)
       const sent = join(stage, DELTA_FILE)
-      const apply = ['apply-delta', `--base=${join(layout.modelsDir, baseVersion, MODEL_FILE)}`, `--delta=${sent}`, `--out=${join(stage, MODEL_FILE)}`, `--sha256=${input.sha256}`]
+      // No --sha256: the staged file goes through the same sha256sum check as an uploaded one, once.
+      const apply = ['apply-delta', `--base=${join(layout.modelsDir, baseVersion, MODEL_FILE)}`, `--delta=${sent}`, `--out=${join(stage, MODEL_FILE)}`]
       return stageWith(
         { kind: 'upload', id: 'model-delta-upload', title: `Send the changes from ${baseVersion}`, local: deltaFile.local, remote: sent, size: deltaFile.size, sha256: deltaFile.sha256, mode: 0o600 },
         run('model-delta-apply', `Build ${input.version} from ${baseVersion} and the changes`, agentOnUnit(apply, layout), { sudo: true }),

@@ -22,6 +22,8 @@ export interface UploadStep {
   size: number
   sha256: string
   mode: number
+  /** `local` is gzip: the unit unpacks it as it arrives, `remote` and `sha256` are the unpacked file's. */
+  gunzip?: boolean
 }
 
 /** A small file whose content the plan already holds (meta.json). */
@@ -64,9 +66,11 @@ export function checkSumsStep(id: string, title: string, entries: readonly { pat
   return run(id, title, ['sha256sum', '--quiet', '--strict', '-c', '-'], { stdin: sumsFor(entries) })
 }
 
+export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/
+
 /** Version and directory names go into paths on the device: one plain segment, never a dot name. */
 export function assertSafeName(kind: string, name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(name) || name === 'current') {
+  if (!SAFE_NAME.test(name) || name === 'current') {
     throw new EdgeError('INVALID_INPUT', `${kind} "${name}" must be letters, digits, ".", "_", "+" or "-", start with a letter or digit, and not be "current"`)
   }
 }

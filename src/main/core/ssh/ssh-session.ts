@@ -80,7 +80,7 @@ export class SshSession {
    */
   async putStream(localPath: string, remotePath: string, opts: TransferOptions = {}): Promise<{ bytes: number }> {
     const total = await localSize(localPath)
-    const r = await runWithLocalFile(this.link, streamUploadCommand(remotePath, opts.mode), localPath, total, opts)
+    const r = await runWithLocalFile(this.link, streamUploadCommand(remotePath, opts.mode, opts.gunzip), localPath, total, opts)
     if (r.code !== 0) throw new EdgeError('SSH_TRANSFER_FAILED', `${remotePath} on ${this.where}: ${r.stderr.trim() || `exit code ${r.code}`}`)
     return { bytes: total }
   }

@@ -62,6 +62,8 @@ export interface TransferOptions {
   signal?: AbortSignal
   /** File mode on the unit for an upload (e.g. 0o644). */
   mode?: number
+  /** Upload: the local file is gzip; the unit unpacks it as it arrives (`gzip -dc`), so `remotePath` is the unpacked file. */
+  gunzip?: boolean
   timeoutMs?: number
   /** SFTP requests in flight and bytes per request (uploads default to 32 x 128 KiB, see PUT_TUNING). */
   concurrency?: number

@@ -14,13 +14,19 @@
 import { createReadStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import type { ClientChannel } from 'ssh2'
-import { and, cmd, type RemoteCommand } from './remote-command'
+import { and, cmd, pipeline as pipe, redirect, type RemoteCommand } from './remote-command'
 
-/** The command that writes stdin to `remotePath` (replacing it), then sets its mode. */
-export function streamUploadCommand(remotePath: string, mode?: number): RemoteCommand {
+/**
+ * The command that writes stdin to `remotePath` (replacing it), then sets its mode. `gunzip`: stdin is
+ * gzip, unpacked on the way in; a damaged or cut-short stream fails with gzip's words (the pipeline's
+ * status is gzip's), and the progress counts the bytes that came over the link.
+ */
+export function streamUploadCommand(remotePath: string, mode?: number, gunzip = false): RemoteCommand {
   // status=progress: dd says every second how many bytes it has written on the unit, which is the
   // progress a technician should see (what this side has sent runs up to SSH's window, 2 MB, ahead).
-  const write = cmd(['dd', `of=${remotePath}`, 'bs=1M', 'status=progress'])
+  const write = gunzip
+    ? pipe(cmd(['dd', 'bs=1M', 'status=progress']), redirect(cmd(['gzip', '-dc']), { stdout: remotePath }))
+    : cmd(['dd', `of=${remotePath}`, 'bs=1M', 'status=progress'])
   return mode === undefined ? write : and(write, cmd(['chmod', mode.toString(8), '--', remotePath]))
 }
 

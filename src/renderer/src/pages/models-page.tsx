@@ -7,6 +7,7 @@ import { CompareCard } from '../components/compare-card'
 import { ModelDetails } from '../components/model-details'
 import { mb, refOf } from '../components/model-ref'
 import { QuantizeCard } from '../components/quantize-card'
+import { RolloutCard } from '../components/rollout-card'
 
 const precisionLabel: Record<string, string> = {
   fp32: 'FP32', fp16: 'FP16', bf16: 'BF16', fp64: 'FP64', 'int8-qdq': 'INT8 QDQ', 'int8-qoperator': 'INT8 QOperator', unknown: '?'
@@ -113,6 +114,7 @@ export function ModelsPage() {
       {selected && <ModelDetails inspection={selected} />}
       {models.length > 0 && <CompareCard models={models} report={report} onReport={setReport} />}
       {models.length > 0 && <QuantizeCard models={models} onStored={reload} />}
+      {models.length > 0 && <RolloutCard models={models} />}
     </div>
   )
 }

@@ -6,10 +6,7 @@
 // wrong or corrupted model fails the unit as surely as a slow one.
 import * as z from 'zod'
 import { text } from '../../../../shared/texts'
-import { parseAgentResult, cellStats } from '../../bench/agent-output'
-import { agentBenchArgs, agentOnUnit, cellTimeoutMs } from '../../bench/bench-plan'
-import { judgeGates } from '../../bench/gates'
-import { deviceLayout } from '../../runtime/device-layout'
+import { benchServedModel } from '../../bench/served-model-bench'
 import { loadSampleSet } from '../../models/sample-set'
 import { unitBenchFiles } from '../../bench/unit-files'
 import { defineStep, type StepEnv } from '../step-kind'
@@ -61,21 +58,13 @@ export const benchmarkStep = defineStep<P, { note: string }>({
   async check(env, p) {
     const settings = { preset: p.preset, runs: p.runs, durationS: p.durationS, profileOps: false }
     const samples = p.samples ? await samplesOnUnit(env, p.samples) : null
-    const args = agentBenchArgs({ threads: p.threads, batch: 1 }, settings, { model: deviceLayout().modelsCurrent, samples })
-    const r = await env.io.read(agentOnUnit(args), { timeoutMs: cellTimeoutMs(settings) })
-    let stats
-    let accuracy
+    let bench
     try {
-      const result = parseAgentResult(r, 'the unit')
-      stats = cellStats(result)
-      accuracy = result.accuracy
+      bench = await benchServedModel((argv, timeoutMs) => env.io.read(argv, { timeoutMs }), { settings, threads: p.threads, samples, gates: p.gates, where: 'the unit' })
     } catch (err) {
-      return env.io.fail(`The benchmark did not run: ${(err as Error).message}`, r)
+      return env.io.fail(`The benchmark did not run: ${(err as Error).message}`)
     }
-    if (!stats) return env.io.fail('The benchmark measured no runs', r)
-    const verdict = judgeGates(stats, p.gates, accuracy)
-    const top1 = accuracy ? `, top-1 ${(accuracy.top1 * 100).toFixed(1)} % on ${accuracy.samples} samples` : ''
-    const summary = `p50 ${stats.p50.toFixed(2)} ms, p90 ${stats.p90.toFixed(2)} ms over ${stats.runs} runs, peak RSS ${stats.peakRssMb.toFixed(0)} MB${top1}`
+    const { stats, verdict, summary } = bench
     env.io.log('info', `Benchmark: ${summary}${stats.valid ? '' : ' (run marked invalid)'}`)
     if (verdict.missed.length > 0) return env.io.fail(`The unit misses the profile's benchmark limits: ${verdict.missed.join('; ')}`)
     return { note: verdict.met.length ? `${summary}; within limits: ${verdict.met.join(', ')}` : summary }

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/i18n'
 import { hostKeyChangeOf } from '../host-key/host-key-change'
 import { JobProgress } from '../job-progress'
 import { mb } from '../model-ref'
+import { SentLine } from '../sent-line'
 
 export function TransferProgress({ job }: { job: Job }) {
   const { t, say, errorText } = useI18n()
@@ -30,11 +31,7 @@ export function TransferProgress({ job }: { job: Job }) {
       )}
       {unit && (unit.outcome === 'pushed' || unit.outcome === 'already-current') && (
         <div className="muted small" data-testid="transfer-sent">
-          {unit.method === 'reuse'
-            ? t('mp.sentReused', { version: unit.base ?? '' })
-            : unit.method === 'none'
-              ? t('mp.sentNothing')
-              : t(unit.method === 'delta' ? 'mp.sentDelta' : 'mp.sent', { sent: mb(unit.bytesSent), size: mb(unit.fileBytes), base: unit.base ?? '' })}
+          <SentLine unit={unit} />
         </div>
       )}
       {job.error && job.state !== 'cancelled' && (

@@ -23,6 +23,8 @@ import type { Job } from '../../../../../src/shared/domain'
 import type { NewHistoryEntry } from '../../../../../src/main/store/history-repo'
 import { tempDir } from '../../../../helpers/temp-dir'
 import { localUnit, type LocalUnit } from './local-unit'
+import { deviceLayout } from '../../../../../src/main/core/runtime'
+import { judgeGates } from '../../../../../src/main/core/bench/gates'
 
 interface Record_ {
   sha256: string
@@ -102,7 +104,8 @@ describe('the push job', () => {
     expect(job.result).toEqual({
       kind: 'models.push',
       model: { name: 'digits', version: '1', sha256: sha },
-      units: [{ target: 'pi@unit-1', deviceId: null, deviceName: null, outcome: 'pushed', method: 'full', bytesSent: 9, fileBytes: 9, base: null, previousVersion: null, servingVersion: '1', error: null }]
+      units: [{ target: 'pi@unit-1', deviceId: null, deviceName: null, outcome: 'pushed', stage: null, durationMs: expect.any(Number), gate: null, method: 'full', bytesSent: 9, fileBytes: 9, base: null, previousVersion: null, servingVersion: '1', error: null }],
+      rollout: null
     } satisfies ModelPushResult)
     expect(updates.some((u) => u.total === 9 && u.done === 9)).toBe(true)
     expect(history).toEqual([expect.objectContaining({ kind: 'model.pushed', deviceName: 'pi@unit-1', outcome: 'ok', summary: `Pushed digits 1 (sha256 ${sha}); sent 9 B of 9 B; serving it; by tester (cli)` })])
@@ -162,6 +165,105 @@ describe('the push job', () => {
     expect(job.error?.message).toMatch(/^1 of 2 units failed \(pi@unit-2: Could not reach unit-2:22/)
     expect((job.result as ModelPushResult).units.map((u) => u.outcome)).toEqual(['pushed', 'failed'])
     expect(history.map((h) => h.outcome).sort()).toEqual(['failed', 'ok'])
+  })
+})
+
+// n units with one layout (as real units all have /opt/edgedock), each in its own directory.
+const shared = '/unit/edgedock'
+async function sharedUnits(n: number): Promise<void> {
+  for (const u of units.splice(0)) await Promise.all([u.host.close(), u.cleanup()])
+  for (let i = 0; i < n; i++) units.push(await localUnit({ as: shared }))
+}
+
+describe('a staged rollout', () => {
+  /** `canary`: indexes into the n units. */
+  async function rollout(n: number, ref: string, plan: { canary: number[]; maxFail: number | null }, down: Set<string> = new Set(), concurrency = 4) {
+    const contacted: string[] = []
+    const all = unitsFor(n)
+    const id = startPushJob(
+      {
+        ...deps(),
+        connect: async (t) => {
+          contacted.push(t.host)
+          if (down.has(t.host)) throw new EdgeError('HOST_UNREACHABLE', `${t.host}:22`)
+          return (units[Number(t.host.replace('unit-', '')) - 1] as LocalUnit).shell
+        },
+        models,
+        runtimeFor: () => fakeRuntime([]),
+        pushOptions: { ...options(), layout: deviceLayout(shared) }
+      },
+      { units: all, ref, who: 't', concurrency, rollout: { maxFail: plan.maxFail, canary: plan.canary.map((i) => all[i] as Unit) } }
+    )
+    return { job: await jobs.wait(id), contacted }
+  }
+
+  beforeEach(() => sharedUnits(3))
+
+  it('stops before the rest when the canary does not come up, and says how to go on', async () => {
+    await rollout(3, 'digits@1', { canary: [0], maxFail: 0 })
+    const { job, contacted } = await rollout(3, 'digits@9', { canary: [0], maxFail: 0 })
+    expect(contacted).toEqual(['unit-1'])
+    expect(job.state).toBe('failed')
+    // The units held back still serve what they served.
+    for (const u of units.slice(1)) expect(readlinkSync(u.layout.modelsCurrent)).toBe('1')
+    expect(job.error?.message).toMatch(/^Rollout stopped, the canary failed \(pi@unit-1\): 2 units not started; 1 of 3 units failed .*run the same push again/)
+    const r = job.result as ModelPushResult
+    expect(r.units.map((u) => [u.target, u.stage, u.outcome])).toEqual([
+      ['pi@unit-1', 'canary', 'rolled-back'],
+      ['pi@unit-2', 'rest', 'skipped'],
+      ['pi@unit-3', 'rest', 'skipped']
+    ])
+    expect(r.rollout).toEqual({ canary: ['pi@unit-1'], maxFail: 0, stopped: { reason: 'canary', units: ['pi@unit-1'] } })
+    expect(history.filter((h) => /not started: the rollout stopped: the canary failed/.test(h.summary))).toHaveLength(2)
+    // Nothing was sent to the units held back.
+    expect(job.total).toBe(job.done)
+  })
+
+  it('stops starting units once failures pass the limit; run again, the units already done are skipped', async () => {
+    const first = await rollout(3, 'digits@2', { canary: [0], maxFail: 0 }, new Set(['unit-2']), 1)
+    expect(first.contacted).toEqual(['unit-1', 'unit-2'])
+    expect((first.job.result as ModelPushResult).units.map((u) => u.outcome)).toEqual(['pushed', 'failed', 'skipped'])
+    expect((first.job.result as ModelPushResult).rollout?.stopped).toEqual({ reason: 'max-fail', failed: 1, allowed: 0 })
+    expect(first.job.error?.message).toMatch(/^Rollout stopped, 1 unit failed, more than the 0 allowed: 1 unit not started; /)
+    // The cable is back: the same rollout again finishes the job without pushing anything twice.
+    const again = await rollout(3, 'digits@2', { canary: [0], maxFail: 0 })
+    expect(again.job.state).toBe('succeeded')
+    expect((again.job.result as ModelPushResult).units.map((u) => [u.outcome, u.bytesSent])).toEqual([['already-current', 0], ['pushed', 9], ['pushed', 9]])
+  })
+})
+
+describe('a rollout with benchmark limits', () => {
+  beforeEach(() => sharedUnits(2))
+  const run = (p90: number, all = unitsFor(2)) =>
+    startPushJob(
+      {
+        ...deps(),
+        models,
+        runtimeFor: () => fakeRuntime([]),
+        pushOptions: { ...options(), layout: deviceLayout(shared) },
+        // The agent's runner needs ONNX Runtime on the unit (the lab suite runs it); here the figures are given.
+        benchServed: async (_run, o) => {
+          const stats = { runs: 100, p50: p90, p90, p95: p90, p99: p90, p999: p90, mean: p90, std: 0.1, cv: 0.01, min: 1, max: p90, throughput: 1000 / p90, cpuPercent: 90, peakRssMb: 80, rssGrowthMb: 1, valid: true }
+          return { stats, accuracy: null, verdict: judgeGates(stats, o.gates), summary: `p90 ${p90} ms over 100 runs` }
+        }
+      },
+      { units: all, ref: 'digits@2', who: 't', rollout: { canary: [all[0] as Unit], maxFail: 0, gates: { p90Ms: 60 } } }
+    )
+  it('holds the rest back when the canary serves the model but is slower than the limit, and says by how much', async () => {
+    const job = await jobs.wait(run(72))
+    const r = job.result as ModelPushResult
+    expect(job.error?.code).toBe('ROLLOUT_STOPPED')
+    expect(r.units.map((u) => [u.stage, u.outcome])).toEqual([['canary', 'pushed'], ['rest', 'skipped']])
+    expect(r.units[0]?.gate).toEqual({ summary: 'p90 72 ms over 100 runs', met: [], missed: [expect.stringMatching(/^p90 72\.0 ms is over the limit of 60\.0 ms by 12\.0 ms/)] })
+    expect(r.units[0]?.error).toMatch(/pi@unit-1 serves digits 2 but misses the rollout's limits: p90 72\.0 ms is over the limit of 60\.0 ms by 12\.0 ms.*The canary keeps serving it/)
+    expect(history.find((h) => h.deviceName === 'pi@unit-1')).toMatchObject({ outcome: 'failed', summary: expect.stringMatching(/serving it; benchmark p90 72 ms over 100 runs, misses p90 72\.0 ms is over the limit of 60\.0 ms by 12\.0 ms/) })
+  })
+
+  it('lets the rest go when the canary is within the limits', async () => {
+    const job = await jobs.wait(run(41))
+    expect(job.state).toBe('succeeded')
+    const r = job.result as ModelPushResult
+    expect(r.units.map((u) => [u.stage, u.outcome, u.gate?.missed.length ?? null])).toEqual([['canary', 'pushed', 0], ['rest', 'pushed', null]])
   })
 })
 

@@ -70,8 +70,14 @@ async function installAgent(layout: DeviceLayout): Promise<void> {
   await writeFile(files.agent, `require(${JSON.stringify(path.join(repo, 'node_modules/tsx/dist/cjs/index.cjs'))})\nrequire(${JSON.stringify(path.join(repo, 'src/agent/main.ts'))})\n`)
 }
 
-export async function localUnit(opts: { runtime?: string | null } = {}): Promise<LocalUnit> {
+/**
+ * `as`: the root the job's plans name (several units in one job share one layout, as real units share
+ * /opt/edgedock); this unit maps it to its own temp root in commands and paths, and back in output.
+ */
+export async function localUnit(opts: { runtime?: string | null; as?: string } = {}): Promise<LocalUnit> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'edgedock-unit-'))
+  const here = (s: string) => (opts.as ? s.split(opts.as).join(root) : s)
+  const back = (r: RunResult): RunResult => (opts.as ? { ...r, stdout: r.stdout.split(root).join(opts.as), stderr: r.stderr.split(root).join(opts.as) } : r)
   const layout = deviceLayout(root)
   await mkdir(layout.modelsDir, { recursive: true })
   if (opts.runtime !== null) {
@@ -101,7 +107,8 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
     }
     return script
   }
-  const runHere = async (argv: string[], stdin: string | { file: string } | undefined): Promise<RunResult> => {
+  const runHere = async (asSent: string[], sentStdin: string | { file: string } | undefined): Promise<RunResult> => back(await runMapped(asSent.map(here), typeof sentStdin === 'string' ? here(sentStdin) : sentStdin))
+  const runMapped = async (argv: string[], stdin: string | { file: string } | undefined): Promise<RunResult> => {
     const batch = argv[0] === 'sh' && argv[1] === '-c' && argv.length === 3
     const line = batch ? (argv[2] as string) : cmd(argv).line
     unit.commands.push(line)
@@ -138,7 +145,8 @@ export async function localUnit(opts: { runtime?: string | null } = {}): Promise
         o.onProgress?.(size, size)
         return r
       },
-      async upload(local, remote, o) {
+      async upload(local, sentRemote, o) {
+        const remote = here(sentRemote)
         unit.uploads.push(remote)
         if (remote.startsWith(DEVICE_ROOT)) throw new Error(`refusing to write into this machine's ${DEVICE_ROOT}: ${remote}`)
         if (unit.uploadError) throw unit.uploadError

@@ -3,19 +3,25 @@
 import { describe, expect, it } from 'vitest'
 import type { RemoteShell, RunOptions, RunResult } from '../../../../../src/main/core/provision'
 import { runtimePlanInstaller } from '../../../../../src/main/core/provision/runtime-plan-installer'
-import type { RuntimeInstallPlan } from '../../../../../src/main/core/runtime'
+import { REUSE_STEP_ID, type RunStep, type RuntimeInstallPlan } from '../../../../../src/main/core/runtime'
 
+const stage: RunStep = { kind: 'run', id: 'stage', title: 'Create the upload directory', argv: ['install', '-d', '/opt/edgedock/incoming/rt'], sudo: true }
+const move: RunStep = { kind: 'run', id: 'move', title: 'Move the runtime into place', argv: ['mv', '-T', '--', '/opt/edgedock/incoming/rt', '/opt/edgedock/runtime/0.4.0-arm64'], sudo: true }
 const plan: RuntimeInstallPlan = {
   version: '0.4.0-arm64',
   probe: { kind: 'run', id: 'probe', title: 'Probe', argv: ['sha256sum', '--quiet', '--strict', '-c', '-'], sudo: false, stdin: 'abc  /opt/edgedock/runtime/0.4.0-arm64/bin/node\n' },
-  install: [
-    { kind: 'run', id: 'stage', title: 'Create the upload directory', argv: ['install', '-d', '/opt/edgedock/incoming/rt'], sudo: true },
-    { kind: 'upload', id: 'up', title: 'Upload bin/node', local: '/tmp/bundle/bin/node', remote: '/opt/edgedock/incoming/rt/bin/node', size: 3, sha256: 'abc', mode: 0o755 },
-    { kind: 'run', id: 'move', title: 'Move the runtime into place', argv: ['mv', '-T', '--', '/opt/edgedock/incoming/rt', '/opt/edgedock/runtime/0.4.0-arm64'], sudo: true }
+  reuseProbe: (active) => (active === '0.4.0-arm64' ? null : { kind: 'run', id: 'reuse-probe', title: 'Look', argv: ['sha256sum', '--', `/opt/edgedock/runtime/${active}/bin/node`], sudo: false }),
+  // With something to reuse the plan links bin/node instead of uploading it.
+  install: (reuse) => [
+    stage,
+    reuse
+      ? { kind: 'run', id: REUSE_STEP_ID, title: 'Reuse 1 file', argv: ['env', '-C', `/opt/edgedock/runtime/${reuse.version}`, 'cp', '-l', '--parents', '-t', '/opt/edgedock/incoming/rt', '--', 'bin/node'], sudo: true }
+      : { kind: 'upload', id: 'up', title: 'Upload bin/node', local: '/tmp/bundle/bin/node', remote: '/opt/edgedock/incoming/rt/bin/node', size: 3, sha256: 'abc', mode: 0o755 },
+    move
   ],
+  sendBytes: (reuse) => (reuse ? 0 : 3),
   activate: [{ kind: 'run', id: 'restart', title: 'Restart the inference service', argv: ['systemctl', 'restart', 'edgedock-inference.service'], sudo: true }],
-  cleanup: [{ kind: 'run', id: 'drop', title: 'Remove the failed upload', argv: ['rm', '-rf', '--', '/opt/edgedock/incoming/rt'], sudo: true }],
-  uploadBytes: 3
+  cleanup: [{ kind: 'run', id: 'drop', title: 'Remove the failed upload', argv: ['rm', '-rf', '--', '/opt/edgedock/incoming/rt'], sudo: true }]
 }
 
 /** A unit with just enough state for the plan: installed files, the current link, the unit enabled. */
@@ -52,6 +58,7 @@ describe('runtimePlanInstaller', () => {
     expect(u.calls).toEqual([
       'readlink -- /opt/edgedock/runtime/current',
       'sha256sum --quiet --strict -c -',
+      'readlink -- /opt/edgedock/runtime/current',
       'sudo install -d /opt/edgedock/incoming/rt',
       'upload /tmp/bundle/bin/node -> /opt/edgedock/incoming/rt/bin/node (755)',
       'sudo mv -T -- /opt/edgedock/incoming/rt /opt/edgedock/runtime/0.4.0-arm64',
@@ -73,6 +80,26 @@ describe('runtimePlanInstaller', () => {
     const installer = runtimePlanInstaller(plan)
     expect(await installer.installed(unit({ intact: false, current: plan.version, enabled: true }).shell, io.signal)).toBe('0.4.0-arm64 (damaged)')
     expect(await installer.installed(unit({ intact: true, current: plan.version, enabled: false }).shell, io.signal)).toBe('0.4.0-arm64 (service not enabled)')
+  })
+
+  it('links what the runtime in use has; when the links are refused it sends every file instead', async () => {
+    const installer = runtimePlanInstaller(plan)
+    const sizes: number[] = []
+    const logs: string[] = []
+    const linked = unit({ intact: false, current: '0.3.0-arm64', enabled: true })
+    await installer.install(linked.shell, { ...io, onSendSize: (n) => sizes.push(n) })
+    expect(linked.calls.filter((c) => /^(sudo env|upload)/.test(c))).toEqual(['sudo env -C /opt/edgedock/runtime/0.3.0-arm64 cp -l --parents -t /opt/edgedock/incoming/rt -- bin/node'])
+    expect(sizes).toEqual([0])
+
+    const refused = unit({ intact: false, current: '0.3.0-arm64', enabled: true, failOn: 'env' })
+    await installer.install(refused.shell, { signal: io.signal, log: (t) => logs.push(t), onSendSize: (n) => sizes.push(n) })
+    expect(refused.calls.filter((c) => /^(sudo env|upload|sudo mv)/.test(c))).toEqual([
+      'sudo env -C /opt/edgedock/runtime/0.3.0-arm64 cp -l --parents -t /opt/edgedock/incoming/rt -- bin/node',
+      'upload /tmp/bundle/bin/node -> /opt/edgedock/incoming/rt/bin/node (755)',
+      'sudo mv -T -- /opt/edgedock/incoming/rt /opt/edgedock/runtime/0.4.0-arm64'
+    ])
+    expect(sizes).toEqual([0, 0, 3])
+    expect(logs).toContain('Could not reuse files of runtime 0.3.0-arm64 (Reuse 1 file failed: mv: cannot move: No space left on device); sending every file')
   })
 
   it('removes a half-done upload when a step fails, and says which step', async () => {

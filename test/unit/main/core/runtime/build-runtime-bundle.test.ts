@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRuntimeBundle, bundleDirName, runtimeVersion } from '../../../../../src/main/core/runtime/build-runtime-bundle'
 import { readManifest } from '../../../../../src/main/core/runtime/bundle-manifest'
@@ -82,6 +83,25 @@ describe('buildRuntimeBundle', () => {
     const left = (await import('node:fs')).readdirSync(cacheDir).filter((n) => n.startsWith('runtime-'))
     expect(left.sort()).toEqual([path.basename(after.dir), path.basename(third.dir)].sort())
     expect(runtimeVersion('22.23.3', '1.30.0', 'ab'.repeat(32))).toBe('node22.23.3-ort1.30.0-agentabababababab')
+  })
+
+  it('packs the large files once by content: a new agent repacks nothing, dropped bundles take their packs along', async () => {
+    const a = await buildRuntimeBundle({ arch: 'arm64', cacheDir, agentFile, unitFile, ortPackageDir, nodeBinary })
+    const lib = 'onnxruntime/bin/napi-v6/linux/arm64/libonnxruntime.so.1'
+    const packed = a.packed.get(lib)
+    expect(packed?.size).toBeLessThan(0.5 * (a.manifest.files.find((f) => f.path === lib)?.size ?? 0))
+    expect(gunzipSync(await readFile(packed?.local ?? '')).equals(await readFile(path.join(a.dir, lib)))).toBe(true)
+    // Small files travel as they are.
+    expect(a.packed.has('systemd/edgedock-inference.service')).toBe(false)
+    const stray = path.join(cacheDir, 'packed', `${'0'.repeat(64)}.gz`)
+    await writeFile(stray, 'from a bundle long gone')
+    const packedBefore = (await stat(packed?.local ?? '')).mtimeMs
+    await writeFile(agentFile, '// agent v4\n')
+    const b = await buildRuntimeBundle({ arch: 'arm64', cacheDir, agentFile, unitFile, ortPackageDir, nodeBinary })
+    expect(b.built).toBe(true)
+    expect(b.packed.get(lib)?.local).toBe(packed?.local)
+    expect((await stat(packed?.local ?? '')).mtimeMs).toBe(packedBefore)
+    expect(existsSync(stray)).toBe(false)
   })
 
   it('fails with RUNTIME_BUNDLE_FAILED and leaves nothing half-built when the agent is missing', async () => {

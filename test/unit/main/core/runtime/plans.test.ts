@@ -102,23 +102,57 @@ describe('runtimeInstallPlan', () => {
   it('probes for the same version already installed and intact', () => {
     expect(plan.probe.argv).toEqual(['sha256sum', '--quiet', '--strict', '-c', '-'])
     expect(plan.probe.stdin?.split('\n')[1]).toBe(`${'b'.repeat(64)}  ${final}/bin/node`)
-    expect(plan.uploadBytes).toBe(40)
+    expect(plan.sendBytes()).toBe(40)
   })
 
   it('uploads every file to a staging dir, checks, owns, flushes, renames, self-tests', () => {
-    const runs = plan.install.filter((s): s is RunStep => s.kind === 'run')
+    const runs = plan.install().filter((s): s is RunStep => s.kind === 'run')
     expect(runs.map((s) => s.id)).toEqual([
       'runtime-stage-clean', 'runtime-stage-create', 'runtime-stage-dirs', 'runtime-verify', 'runtime-own', 'runtime-perms', 'runtime-exec',
       'runtime-sync', 'runtime-old-clean', 'runtime-dir', 'runtime-move', 'runtime-move-sync', 'runtime-selftest'
     ])
-    const uploads = plan.install.filter((s) => s.kind === 'upload')
+    const uploads = plan.install().filter((s) => s.kind === 'upload')
     expect(uploads.map((u) => u.remote)).toContain(`${stage}/onnxruntime/bin/napi-v6/linux/arm64/onnxruntime_binding.node`)
     expect(uploads.map((u) => u.remote)).toContain(`${stage}/SHA256SUMS`)
     expect(uploads.find((u) => u.remote.endsWith('/bin/node'))).toMatchObject({ local: '/data/runtime-cache/rt/bin/node', mode: 0o755 })
     expect(runs.find((s) => s.id === 'runtime-stage-dirs')?.argv).toEqual(['mkdir', '-p', '--', stage, `${stage}/agent`, `${stage}/bin`, `${stage}/onnxruntime/bin/napi-v6/linux/arm64`])
     expect(runs.find((s) => s.id === 'runtime-move')?.argv).toEqual(['mv', '-T', '--', stage, final])
     expect(runs.find((s) => s.id === 'runtime-selftest')?.argv).toEqual([`${final}/bin/node`, `${final}/agent/edgedock-agent.cjs`, 'version'])
-    expectArgvOnly(plan.install)
+    expectArgvOnly(plan.install())
+  })
+
+  it('sends packed files gzipped, unpacked on the unit as they arrive, and checks the unpacked files', () => {
+    const packed = new Map([['bin/node', { local: '/data/runtime-cache/packed/bbbb.gz', size: 4 }]])
+    const p = runtimeInstallPlan({ bundle: { dir: '/data/runtime-cache/rt', manifest, uploadFiles, packed }, sshUser: 'pi' })
+    const steps = p.install()
+    expect(steps.find((s) => s.id === 'runtime-upload-bin/node')).toEqual(expect.objectContaining({ local: '/data/runtime-cache/packed/bbbb.gz', remote: `${stage}/bin/node`, size: 4, mode: 0o755, gunzip: true, sha256: 'b'.repeat(64) }))
+    expect(steps.filter((s) => s.kind === 'upload' && s.gunzip).map((s) => s.id)).toEqual(['runtime-upload-bin/node'])
+    expect((steps.find((s) => s.id === 'runtime-verify') as RunStep).stdin).toContain(`${'b'.repeat(64)}  ${stage}/bin/node\n`)
+    expect(p.sendBytes()).toBe(34)
+  })
+
+  it('links the files the runtime in use has with the same sha256, and sends only the rest', () => {
+    const old = '/opt/edgedock/runtime/node22.23.3-ort1.30.0-agentffffffffffff'
+    const probe = plan.reuseProbe('node22.23.3-ort1.30.0-agentffffffffffff')
+    expect(probe?.argv).toEqual(['sha256sum', '--', `${old}/agent/edgedock-agent.cjs`, `${old}/bin/node`, `${old}/onnxruntime/bin/napi-v6/linux/arm64/onnxruntime_binding.node`])
+    // What sha256sum printed on the unit: the agent differs, node and the binding match, a stray path is ignored.
+    const sums = [`${'f'.repeat(64)}  ${old}/agent/edgedock-agent.cjs`, `${'b'.repeat(64)}  ${old}/bin/node`, `${'c'.repeat(64)}  ${old}/onnxruntime/bin/napi-v6/linux/arm64/onnxruntime_binding.node`, `${'a'.repeat(64)}  /etc/agent/edgedock-agent.cjs`].join('\n')
+    const reuse = { version: 'node22.23.3-ort1.30.0-agentffffffffffff', sums }
+    const steps = plan.install(reuse)
+    expect(argvOf(steps).find((a) => a[0] === 'env')).toEqual(['env', '-C', old, 'cp', '-l', '--parents', '-t', stage, '--', 'bin/node', 'onnxruntime/bin/napi-v6/linux/arm64/onnxruntime_binding.node'])
+    expect(steps.find((s) => s.id === 'runtime-reuse')).toMatchObject({ sudo: true })
+    expect(steps.filter((s) => s.kind === 'upload').map((s) => s.id)).toEqual(['runtime-upload-agent/edgedock-agent.cjs', 'runtime-upload-manifest.json', 'runtime-upload-SHA256SUMS'])
+    expect(plan.sendBytes(reuse)).toBe(20)
+    // The check still covers every file, linked or sent.
+    expect(steps.find((s) => s.id === 'runtime-verify')?.kind === 'run' && (steps.find((s) => s.id === 'runtime-verify') as RunStep).stdin?.split('\n').filter(Boolean)).toHaveLength(5)
+    expectArgvOnly(steps)
+  })
+
+  it('asks nothing of the same version or a name that is not a plain version', () => {
+    expect(plan.reuseProbe(manifest.version)).toBeNull()
+    expect(plan.reuseProbe('../../etc')).toBeNull()
+    expect(plan.reuseProbe('current')).toBeNull()
+    expect(plan.install({ version: 'x', sums: '' }).some((s) => s.id === 'runtime-reuse')).toBe(false)
   })
 
   it('activates: switch runtime/current atomically, install the unit, reload, enable, restart', () => {

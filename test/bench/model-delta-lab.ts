@@ -1,0 +1,111 @@
+// Benchmark: a new version of ResNet18 (46.7 MB, the head re-initialised) reaching a lab Pi that
+// serves the old one, over a link shaped to 8 Mbit/s both ways: `edgedock push` (delta, applied and
+// checked on the unit, switched, /health) against `rsync` of the same file onto the old one on the
+// unit (plain and -z, followed by sha256sum there), in the same run, from inside the lab's namespace.
+// Like for like: EdgeDock's "send only what changed" phase (make the delta, send it, apply it on the
+// unit, sha256 check, fsync, rename: the new file verified in place) against rsync's process plus
+// sha256sum on the unit. Also printed: the whole command, which then switches, waits for the service
+// to load the model (the agent checks its sha256 again) and serves it. Goal: the phase faster than rsync.
+// Run: `npm run bench -- model-delta-lab` (root and the lab; a full Pi on --net ns). RATE=2mbit to try another link.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createApp } from '../../src/main/app/create-app'
+import { cmd } from '../../src/main/core/ssh/remote-command'
+import { prepareDataDir, PW_ENV } from '../integration/deploy/deploy-lab'
+import * as lab from '../lab'
+import { labSkipReason } from '../lab/vitest'
+import { headChanged } from './_model-variants'
+
+const file = path.resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
+const rate = process.env.RATE ?? '8mbit'
+const hasRsync = spawnSync('sh', ['-c', 'command -v rsync']).status === 0
+const skip = !existsSync(file)
+  ? `${file} is not there (it lives in the team's shared/models folder)`
+  : !hasRsync
+    ? 'rsync, the reference, is not installed here (apt install rsync)'
+    : labSkipReason({ full: 1, net: 'ns' })
+if (skip) {
+  console.log(`model-delta-lab: skipped (${skip})`)
+  process.exit(0)
+}
+
+const edgedock = path.resolve(import.meta.dirname, '../../bin/edgedock.js')
+const dir = mkdtempSync(path.join(tmpdir(), 'edgedock-bench-delta-lab-'))
+const dataDir = path.join(dir, 'data')
+const next = path.join(dir, 'resnet18-head.onnx')
+writeFileSync(next, headChanged(readFileSync(file)))
+const wasUp = lab.inventory().some((u) => u.kind === 'full')
+await lab.up({ count: 1, net: 'ns', quiet: true })
+const pi = lab.inventory().find((u) => u.kind === 'full') as lab.InventoryEntry
+const target = `${pi.user}@${pi.ip}`
+const ssh = ['sshpass', '-p', pi.password, 'ssh', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR']
+
+function inLab(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const [f, ...rest] = lab.inLabArgv(argv)
+  const t = performance.now()
+  const r = spawnSync(f as string, rest, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 })
+  if (r.status !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} failed: ${r.stderr}${r.stdout}`)
+  return { s: (performance.now() - t) / 1000, stdout: r.stdout }
+}
+const onPi = (argv: string[]) => inLab([...ssh, target, cmd(argv).line])
+const cli = (args: string[]) => inLab([process.execPath, edgedock, '--data-dir', dataDir, ...args], { [PW_ENV]: pi.password })
+
+try {
+  mkdirSync(dataDir)
+  await prepareDataDir(dataDir)
+  for (const [f, v] of [[file, '1'], [next, '2']] as const) spawnSync(process.execPath, [edgedock, '--data-dir', dataDir, 'models', 'import', f, '--name', 'resnet18', '--version', v], { encoding: 'utf8' })
+  // Unshaped: this EdgeDock's runtime (a kept unit may have an older agent), and the old version, on
+  // the unit and as rsync's base.
+  cli(['runtime', 'install', target, '--password-env', PW_ENV])
+  // A unit kept from an earlier run may hold either file under some version (it would be reused, not
+  // sent): start from no models at all, with version names of this run.
+  onPi(['sudo', 'sh', '-c', 'rm -rf /opt/edgedock/models/*'])
+  const run = Date.now().toString(36)
+  cli(['push', target, 'resnet18@1', '--version', `base-${run}`, '--password-env', PW_ENV])
+  onPi(['mkdir', '-p', '/tmp/rsync-bench'])
+  inLab([...ssh.slice(0, 3), 'scp', ...ssh.slice(4), file, `${target}:/tmp/rsync-bench/model.onnx`])
+
+  await lab.shape(pi.name, { rate })
+  const push = cli(['--json', 'push', target, 'resnet18@2', '--version', `next-${run}`, '--password-env', PW_ENV])
+  const unit = (JSON.parse(push.stdout) as { result: { units: { method: string; bytesSent: number; servingVersion: string }[] } }).result.units[0]
+  if (unit?.servingVersion !== `next-${run}` || unit.method !== 'delta') throw new Error(`the push did not end serving a delta-made next-${run}: ${push.stdout.slice(0, 400)}`)
+
+  // Where the push's time goes, from the job's own steps.
+  const jobId = (JSON.parse(push.stdout) as { job: { id: string } }).job.id
+  const app = createApp({ dataDir })
+  const steps = (app.services.store.jobs.detail(jobId)?.steps ?? []).filter((st) => st.finishedAt !== null)
+  app.close()
+  const timed = steps.map((st) => ({ name: st.name, s: ((st.finishedAt as number) - st.startedAt) / 1000 }))
+  const phase = timed.find((st) => st.name.startsWith('Send only what changed'))?.s
+  if (phase === undefined) throw new Error(`the push has no delta phase: ${timed.map((st) => st.name).join(', ')}`)
+  const slowest = timed
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 5)
+    .map((st) => `${st.name} ${st.s.toFixed(1)} s`)
+    .join('; ')
+
+  const rsync = (compress: boolean) => {
+    onPi(['cp', '-f', '/tmp/rsync-bench/model.onnx', '/tmp/rsync-bench/work.onnx'])
+    const r = inLab(['rsync', '--no-whole-file', '--ignore-times', '--stats', ...(compress ? ['-z'] : []), '-e', ssh.join(' '), next, `${target}:/tmp/rsync-bench/work.onnx`])
+    const check = onPi(['sha256sum', '/tmp/rsync-bench/work.onnx'])
+    const sent = Number((/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1] ?? '0').replace(/[,.]/g, ''))
+    return { s: r.s + check.s, sent }
+  }
+  const plain = rsync(false)
+  const z = rsync(true)
+  const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`
+  console.log(`model-delta-lab: ${path.basename(file)} (${mb(statSync(file).size)}) head-only change to ${pi.name} over ${rate}`)
+  console.log(`  edgedock push, delta phase (${mb(unit.bytesSent)} sent; make, send, apply, sha256, fsync, rename)  ${phase.toFixed(1)} s`)
+  console.log(`  edgedock push, whole command (also switch, model load, /health, prune)  ${push.s.toFixed(1)} s; slowest steps: ${slowest}`)
+  console.log(`  reference: rsync + sha256sum on the unit     ${mb(plain.sent)} sent  ${plain.s.toFixed(1)} s`)
+  console.log(`  reference: rsync -z + sha256sum on the unit  ${mb(z.sent)} sent  ${z.s.toFixed(1)} s`)
+  console.log(`  ratio edgedock delta phase / rsync ${(phase / plain.s).toFixed(2)}, / rsync -z ${(phase / z.s).toFixed(2)} (goal < 1.00)`)
+  console.log(`  ratio edgedock whole command / rsync ${(push.s / plain.s).toFixed(2)}`)
+} finally {
+  await lab.shape(pi.name, undefined).catch(() => undefined)
+  onPi(['rm', '-rf', '/tmp/rsync-bench'])
+  rmSync(dir, { recursive: true, force: true })
+  if (!wasUp) await lab.down({ quiet: true })
+}
