@@ -140,7 +140,6 @@ export const modelPushResultSchema = z.object({
 })
 export type ModelPushResult = z.infer<typeof modelPushResultSchema>
 
-
 /** `jobs.get(...).result` of a models.rollback job. */
 export const modelRollbackResultSchema = z.object({
   kind: z.literal('models.rollback'),

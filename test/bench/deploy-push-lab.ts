@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { createApp } from '../../src/main/app/create-app'
-import { cmd } from '../../src/main/core/ssh/remote-command'
 import { prepareDataDir, PW_ENV } from '../integration/deploy/deploy-lab'
 import * as lab from '../lab'
 import { labSkipReason } from '../lab/vitest'
+import { labCommands } from './_lab-commands'
 
 // The model is too large for the repository: by default it is read from the models folder the team
 // keeps next to the checkout; pass a path to use another. Without it the benchmark skips.
@@ -32,18 +32,11 @@ const edgedock = path.resolve(import.meta.dirname, '../../bin/edgedock.js')
 const wasUp = lab.inventory().some((u) => u.kind === 'full')
 await lab.up({ count: 1, net: 'ns', quiet: true })
 const pi = lab.inventory().find((u) => u.kind === 'full') as lab.InventoryEntry
-const target = `${pi.user}@${pi.ip}`
+const { target, inLab, onPi, withPassword } = labCommands(pi)
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edgedock-bench-push-'))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const mbps = (ms: number) => size / 1e6 / (ms / 1000)
 
-function inLab(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const t = performance.now()
-  const r = spawnSync(lab.inLabArgv(argv)[0] as string, lab.inLabArgv(argv).slice(1), { encoding: 'utf8', env: { ...process.env, ...env } })
-  if (r.status !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} failed: ${r.stderr}${r.stdout}`)
-  return { ms: performance.now() - t, stdout: r.stdout }
-}
-const onPi = (argv: string[]) => inLab(['sshpass', '-p', pi.password, 'ssh', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', target, cmd(argv).line])
 
 try {
   await prepareDataDir(dataDir)
@@ -68,7 +61,7 @@ try {
     toVerified.push(step.finishedAt - Math.min(...detail.steps.map((s) => s.startedAt)))
     whole.push(r.ms)
 
-    const s = inLab(['sshpass', '-p', pi.password, 'scp', '-q', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', file, `${target}:/tmp/bench-scp.onnx`])
+    const s = inLab([...withPassword('scp'), '-q', file, `${target}:/tmp/bench-scp.onnx`])
     scp.push(s.ms)
     scpVerified.push(s.ms + onPi(['sha256sum', '/tmp/bench-scp.onnx']).ms)
     onPi(['rm', '-f', '/tmp/bench-scp.onnx'])

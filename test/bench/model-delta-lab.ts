@@ -12,10 +12,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createApp } from '../../src/main/app/create-app'
-import { cmd } from '../../src/main/core/ssh/remote-command'
 import { prepareDataDir, PW_ENV } from '../integration/deploy/deploy-lab'
 import * as lab from '../lab'
 import { labSkipReason } from '../lab/vitest'
+import { labCommands } from './_lab-commands'
 import { headChanged } from './_model-variants'
 
 const file = path.resolve(process.argv[2] ?? '../shared/models/resnet18_fp32.onnx')
@@ -39,17 +39,7 @@ writeFileSync(next, headChanged(readFileSync(file)))
 const wasUp = lab.inventory().some((u) => u.kind === 'full')
 await lab.up({ count: 1, net: 'ns', quiet: true })
 const pi = lab.inventory().find((u) => u.kind === 'full') as lab.InventoryEntry
-const target = `${pi.user}@${pi.ip}`
-const ssh = ['sshpass', '-p', pi.password, 'ssh', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR']
-
-function inLab(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const [f, ...rest] = lab.inLabArgv(argv)
-  const t = performance.now()
-  const r = spawnSync(f as string, rest, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 })
-  if (r.status !== 0) throw new Error(`${argv.slice(0, 6).join(' ')} failed: ${r.stderr}${r.stdout}`)
-  return { s: (performance.now() - t) / 1000, stdout: r.stdout }
-}
-const onPi = (argv: string[]) => inLab([...ssh, target, cmd(argv).line])
+const { target, inLab, onPi, withPassword } = labCommands(pi)
 const cli = (args: string[]) => inLab([process.execPath, edgedock, '--data-dir', dataDir, ...args], { [PW_ENV]: pi.password })
 
 try {
@@ -65,10 +55,11 @@ try {
   const run = Date.now().toString(36)
   cli(['push', target, 'resnet18@1', '--version', `base-${run}`, '--password-env', PW_ENV])
   onPi(['mkdir', '-p', '/tmp/rsync-bench'])
-  inLab([...ssh.slice(0, 3), 'scp', ...ssh.slice(4), file, `${target}:/tmp/rsync-bench/model.onnx`])
+  inLab([...withPassword('scp'), file, `${target}:/tmp/rsync-bench/model.onnx`])
 
   await lab.shape(pi.name, { rate })
-  const push = cli(['--json', 'push', target, 'resnet18@2', '--version', `next-${run}`, '--password-env', PW_ENV])
+  const pushed = cli(['--json', 'push', target, 'resnet18@2', '--version', `next-${run}`, '--password-env', PW_ENV])
+  const push = { s: pushed.ms / 1000, stdout: pushed.stdout }
   const unit = (JSON.parse(push.stdout) as { result: { units: { method: string; bytesSent: number; servingVersion: string }[] } }).result.units[0]
   if (unit?.servingVersion !== `next-${run}` || unit.method !== 'delta') throw new Error(`the push did not end serving a delta-made next-${run}: ${push.stdout.slice(0, 400)}`)
 
@@ -88,10 +79,10 @@ try {
 
   const rsync = (compress: boolean) => {
     onPi(['cp', '-f', '/tmp/rsync-bench/model.onnx', '/tmp/rsync-bench/work.onnx'])
-    const r = inLab(['rsync', '--no-whole-file', '--ignore-times', '--stats', ...(compress ? ['-z'] : []), '-e', ssh.join(' '), next, `${target}:/tmp/rsync-bench/work.onnx`])
+    const r = inLab(['rsync', '--no-whole-file', '--ignore-times', '--stats', ...(compress ? ['-z'] : []), '-e', withPassword('ssh').join(' '), next, `${target}:/tmp/rsync-bench/work.onnx`])
     const check = onPi(['sha256sum', '/tmp/rsync-bench/work.onnx'])
     const sent = Number((/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1] ?? '0').replace(/[,.]/g, ''))
-    return { s: r.s + check.s, sent }
+    return { s: (r.ms + check.ms) / 1000, sent }
   }
   const plain = rsync(false)
   const z = rsync(true)

@@ -8,7 +8,7 @@ import type { Job } from '../../shared/domain'
 import { EdgeError } from '../../shared/errors'
 import type { CliContext } from './cli-context'
 import { followJob } from './follow-job'
-import { table } from './format'
+import { table, wholeNumber } from './format'
 import { sentText } from '../../shared/push-sent'
 
 interface Common {
@@ -63,9 +63,7 @@ function gateOption(value: string): RolloutGates {
 }
 
 function countOption(flag: string, value: string, min = 0): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value.trim()) || n < min || n > 100_000) throw new EdgeError('INVALID_INPUT', `${flag} must be a whole number of units${min > 0 ? ` from ${min}` : ''}, not "${value}"`)
-  return n
+  return wholeNumber(value, flag, { of: 'units', min, max: 100_000 })
 }
 
 export function registerDeployCommands(program: Command, c: CliContext): void {

@@ -21,8 +21,12 @@ export function ago(ts: number | null, now = Date.now()): string {
 export const when = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 19)
 
 /** A whole-number option, refused in plain words before anything runs ("--limit must be a whole number"). */
-export function wholeNumber(value: string, option: string): number {
+/** `opts.of`: what is counted ("units"); `min`/`max`: bounds, the lower one named in the message. */
+export function wholeNumber(value: string, option: string, opts: { of?: string; min?: number; max?: number } = {}): number {
   const n = Number(value)
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new EdgeError('INVALID_INPUT', `${option} must be a whole number, not "${value}"`)
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = opts
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new EdgeError('INVALID_INPUT', `${option} must be a whole number${opts.of ? ` of ${opts.of}` : ''}${min > 0 ? ` from ${min}` : ''}, not "${value}"`)
+  }
   return n
 }

@@ -26,23 +26,26 @@ export function runtimePlanInstaller(plan: RuntimeInstallPlan, layout: DeviceLay
     const p = plan.probe
     return (await shell.run(p.argv, { sudo: p.sudo, signal, ...(p.stdin !== undefined ? { stdin: p.stdin } : {}) })).code === 0
   }
+  /** The runtime version `current` points at, or null. */
+  const active = async (shell: RemoteShell, signal: AbortSignal): Promise<string | null> => {
+    const link = await shell.run(['readlink', '--', layout.runtimeCurrent], { signal })
+    return link.code === 0 ? link.stdout.trim() : null
+  }
   // The runtime in use and the hashes of its files that this version shares (null: nothing to reuse).
   const reusable = async (shell: RemoteShell, signal: AbortSignal): Promise<RuntimeReuse | null> => {
-    const link = await shell.run(['readlink', '--', layout.runtimeCurrent], { signal })
-    const probe = link.code === 0 ? plan.reuseProbe(link.stdout.trim()) : null
-    if (!probe) return null
-    const sums = await shell.run(probe.argv, { signal })
-    return { version: link.stdout.trim(), sums: sums.stdout }
+    const version = await active(shell, signal)
+    const probe = version === null ? null : plan.reuseProbe(version)
+    if (!probe || version === null) return null
+    return { version, sums: (await shell.run(probe.argv, { signal })).stdout }
   }
   return {
     wanted: () => plan.version,
     async installed(shell, signal) {
-      const link = await shell.run(['readlink', '--', layout.runtimeCurrent], { signal })
-      const active = link.code === 0 ? link.stdout.trim() : null
-      if (active !== plan.version) return active
+      const version = await active(shell, signal)
+      if (version !== plan.version) return version
       const enabled = await shell.run(['systemctl', 'is-enabled', `${SERVICE_NAME}.service`], { signal })
-      if (enabled.code !== 0) return `${active} (service not enabled)`
-      return (await intact(shell, signal)) ? active : `${active} (damaged)`
+      if (enabled.code !== 0) return `${version} (service not enabled)`
+      return (await intact(shell, signal)) ? version : `${version} (damaged)`
     },
     async install(shell, { signal, log, onSendSize }) {
       if (!(await intact(shell, signal))) {

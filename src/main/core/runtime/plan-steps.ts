@@ -66,11 +66,13 @@ export function checkSumsStep(id: string, title: string, entries: readonly { pat
   return run(id, title, ['sha256sum', '--quiet', '--strict', '-c', '-'], { stdin: sumsFor(entries) })
 }
 
-export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/
-
 /** Version and directory names go into paths on the device: one plain segment, never a dot name. */
+export function isSafeName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(name) && name !== 'current'
+}
+
 export function assertSafeName(kind: string, name: string): void {
-  if (!SAFE_NAME.test(name) || name === 'current') {
+  if (!isSafeName(name)) {
     throw new EdgeError('INVALID_INPUT', `${kind} "${name}" must be letters, digits, ".", "_", "+" or "-", start with a letter or digit, and not be "current"`)
   }
 }

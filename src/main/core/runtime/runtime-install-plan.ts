@@ -8,8 +8,9 @@
 // the rest travels gzipped (packed-files.ts), unpacked on the unit as it arrives, and is checked after.
 import path from 'node:path'
 import type { RuntimeBundle } from './build-runtime-bundle'
+import type { PackedFile } from './packed-files'
 import { deviceLayout, SERVICE_NAME, UNIT_PATH, type DeviceLayout } from './device-layout'
-import { assertSafeName, checkSumsStep, SAFE_NAME, listVersionsStep, pruneSteps, run, switchLinkSteps, type PlanStep, type RunStep, type UploadStep } from './plan-steps'
+import { assertSafeName, checkSumsStep, isSafeName, listVersionsStep, pruneSteps, run, switchLinkSteps, type PlanStep, type RunStep, type UploadStep } from './plan-steps'
 
 export interface RuntimeInstallInput {
   /** From buildRuntimeBundle: its directory on this computer, manifest, upload list and packed files. */
@@ -47,7 +48,7 @@ export const REUSE_STEP_ID = 'runtime-reuse'
 export function runtimeInstallPlan(input: RuntimeInstallInput): RuntimeInstallPlan {
   const layout = input.layout ?? deviceLayout()
   const { manifest, uploadFiles } = input.bundle
-  const packed = input.bundle.packed ?? new Map()
+  const packed: ReadonlyMap<string, PackedFile> = input.bundle.packed ?? new Map()
   assertSafeName('runtime version', manifest.version)
   assertSafeName('SSH user', input.sshUser)
   const join = path.posix.join
@@ -71,26 +72,29 @@ export function runtimeInstallPlan(input: RuntimeInstallInput): RuntimeInstallPl
     return out
   }
 
-  // manifest.json and SHA256SUMS travel too, so the device can re-check itself later (sha256sum -c).
-  const sends = (reuse: RuntimeReuse | null | undefined) => {
-    const linked = reusable(reuse)
-    return uploadFiles.filter((f) => !linked.has(f.path)).map((f) => ({ f, gz: packed.get(f.path) }))
-  }
-  const uploadsFor = (reuse: RuntimeReuse | null | undefined): UploadStep[] =>
-    sends(reuse).map(({ f, gz }) => ({
-      kind: 'upload',
-      id: `runtime-upload-${f.path}`,
-      title: `Upload ${f.path}${gz ? ' (gzip)' : ''}`,
-      local: gz ? gz.local : path.join(input.bundle.dir, ...f.path.split('/')),
-      remote: join(stage, f.path),
-      size: gz ? gz.size : f.size,
-      sha256: f.sha256,
-      mode: f.mode,
-      ...(gz ? { gunzip: true } : {})
-    }))
+  // Everything not linked, manifest.json and SHA256SUMS included, so the device can re-check itself
+  // later (sha256sum -c).
+  const uploadsFor = (linked: ReadonlySet<string>): UploadStep[] =>
+    uploadFiles
+      .filter((f) => !linked.has(f.path))
+      .map((f) => {
+        const gz = packed.get(f.path)
+        return {
+          kind: 'upload',
+          id: `runtime-upload-${f.path}`,
+          title: `Upload ${f.path}${gz ? ' (gzip)' : ''}`,
+          local: gz ? gz.local : path.join(input.bundle.dir, ...f.path.split('/')),
+          remote: join(stage, f.path),
+          size: gz ? gz.size : f.size,
+          sha256: f.sha256,
+          mode: f.mode,
+          ...(gz ? { gunzip: true } : {})
+        }
+      })
 
   const install = (reuse?: RuntimeReuse | null): PlanStep[] => {
-    const linked = [...reusable(reuse)].sort()
+    const reused = reusable(reuse)
+    const linked = [...reused].sort()
     return [
       run('runtime-stage-clean', 'Remove an interrupted earlier upload', ['rm', '-rf', '--', stage], { sudo: true }),
       run('runtime-stage-create', 'Create the upload directory', ['install', '-d', '-m', '0755', '-o', input.sshUser, '--', layout.incomingDir, stage], { sudo: true }),
@@ -101,7 +105,7 @@ export function runtimeInstallPlan(input: RuntimeInstallInput): RuntimeInstallPl
         ? [run(REUSE_STEP_ID, `Reuse ${linked.length} files of runtime ${reuse.version} on the unit`, ['env', '-C', join(layout.runtimeDir, reuse.version), 'cp', '-l', '--parents', '-t', stage, '--', ...linked], { sudo: true })]
         : []),
       // Packed files are unpacked on the unit as they arrive (the link is the slow part, not gzip).
-      ...uploadsFor(reuse),
+      ...uploadsFor(reused),
       checkSumsStep('runtime-verify', 'Check every file against its sha256', uploadFiles.map((f) => ({ path: join(stage, f.path), sha256: f.sha256 }))),
       run('runtime-own', 'Make the runtime root-owned', ['chown', '-R', 'root:root', '--', stage], { sudo: true }),
       // The service runs as a dynamic user: it needs read access (and execute on node) only.
@@ -133,13 +137,13 @@ export function runtimeInstallPlan(input: RuntimeInstallInput): RuntimeInstallPl
       ...files.map((f) => ({ path: join(finalDir, f.path), sha256: f.sha256 }))
     ]),
     reuseProbe(active) {
-      if (active === manifest.version || !SAFE_NAME.test(active) || active === 'current') return null
+      if (active === manifest.version || !isSafeName(active)) return null
       const from = join(layout.runtimeDir, active)
       // Missing files only add a line on stderr: what exists is listed either way.
       return run('runtime-reuse-probe', `Look for files of runtime ${active} to reuse`, ['sha256sum', '--', ...files.map((f) => join(from, f.path))])
     },
     install,
-    sendBytes: (reuse) => uploadsFor(reuse).reduce((n, u) => n + u.size, 0),
+    sendBytes: (reuse) => uploadsFor(reusable(reuse)).reduce((n, u) => n + u.size, 0),
     activate,
     cleanup: [run('runtime-stage-drop', 'Remove the failed upload', ['rm', '-rf', '--', stage], { sudo: true })]
   }

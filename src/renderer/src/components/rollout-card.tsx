@@ -31,16 +31,17 @@ export function RolloutCard({ models }: { models: ModelRecordDto[] }) {
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id])
   const staged = canary.length > 0
   const limit = Number(maxFail)
-  const problem =
+  const problemKey =
     picked.length === 0
-      ? t('ro.pickUnits')
+      ? 'ro.pickUnits'
       : staged && canary.length >= picked.length
-        ? t('ro.canaryLeavesNone')
+        ? 'ro.canaryLeavesNone'
         : !/^\d+$/.test(maxFail.trim())
-          ? t('ro.badMaxFail')
+          ? 'ro.badMaxFail'
           : p90.trim() !== '' && !(Number(p90) > 0)
-            ? t('ro.badP90')
+            ? 'ro.badP90'
             : null
+  const problem = problemKey && t(problemKey)
 
   const start = async (e: FormEvent) => {
     e.preventDefault()
@@ -124,7 +125,7 @@ export function RolloutCard({ models }: { models: ModelRecordDto[] }) {
         <div className="form-row">
           <label className="inline">
             <span>{t('ro.maxFail')}</span>
-            <input value={maxFail} onChange={(e) => setMaxFail(e.target.value)} inputMode="numeric" size={4} disabled={running || !staged} aria-invalid={problem === t('ro.badMaxFail')} />
+            <input value={maxFail} onChange={(e) => setMaxFail(e.target.value)} inputMode="numeric" size={4} disabled={running || !staged} aria-invalid={problemKey === 'ro.badMaxFail'} />
           </label>
           <label className="inline">
             <span>{t('ro.p90')}</span>
