@@ -52,6 +52,9 @@ try {
   const scpVerified: number[] = []
   const app = createApp({ dataDir })
   for (let i = 0; i < rounds; i++) {
+    // The unit must not hold the file under any version, or the push makes the new one from it and
+    // sends nothing: what is measured here is the whole file over the link.
+    onPi(['sudo', 'sh', '-c', 'rm -rf /opt/edgedock/models/*'])
     const r = cli(['--json', 'push', target, 'resnet18@bench', '--version', `b${Date.now()}`, '--password-env', PW_ENV])
     const jobId = (JSON.parse(r.stdout) as { job: { id: string } }).job.id
     const detail = app.services.store.jobs.detail(jobId)
