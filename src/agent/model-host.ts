@@ -158,7 +158,7 @@ export class ModelHost {
       this.active = next
       this.loadError = null
       this.failedTarget = null
-      this.deps.log('model-loaded', { name: next.meta.name, version: next.meta.version, sha256: next.meta.sha256, ms: this.now() - started, previous: previous?.meta.version })
+      this.deps.log('model-loaded', { name: next.meta.name, version: next.meta.version, sha256: next.meta.sha256, checked: files.checked, ms: this.now() - started, previous: previous?.meta.version })
       this.deps.onLoad?.('ok', next.meta)
       if (previous) {
         previous.retired = true

@@ -4,10 +4,14 @@
 // unit (plain and -z, followed by sha256sum there), in the same run, from inside the lab's namespace.
 // Like for like: EdgeDock's "send only what changed" phase (make the delta, send it, apply it on the
 // unit, sha256 check, fsync, rename: the new file verified in place) against rsync's process plus
-// sha256sum on the unit. Also printed: the whole command, which then switches, waits for the service
-// to load the model (the agent checks its sha256 again) and serves it. Goal: the phase faster than rsync.
+// sha256sum on the unit. End to end, like for like: the whole `edgedock push` (until /health says it
+// serves the new version) against what a script does to get there with rsync: rsync -z into a new
+// version directory with the served file as its basis, then sha256sum, rename, switch `current` and
+// curl /health on the unit until the agent serves it. Goal: both ratios under 1.
+// TIMELINE=1 prints every step of the push with its start and duration.
 // Run: `npm run bench -- model-delta-lab` (root and the lab; a full Pi on --net ns). RATE=2mbit to try another link.
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -66,8 +70,10 @@ try {
   // Where the push's time goes, from the job's own steps.
   const jobId = (JSON.parse(push.stdout) as { job: { id: string } }).job.id
   const app = createApp({ dataDir })
-  const steps = (app.services.store.jobs.detail(jobId)?.steps ?? []).filter((st) => st.finishedAt !== null)
+  const detail = app.services.store.jobs.detail(jobId)
   app.close()
+  const steps = (detail?.steps ?? []).filter((st) => st.finishedAt !== null)
+  const t0 = detail?.createdAt ?? steps[0]?.startedAt ?? 0
   const timed = steps.map((st) => ({ name: st.name, s: ((st.finishedAt as number) - st.startedAt) / 1000 }))
   const phase = timed.find((st) => st.name.startsWith('Send only what changed'))?.s
   if (phase === undefined) throw new Error(`the push has no delta phase: ${timed.map((st) => st.name).join(', ')}`)
@@ -86,14 +92,43 @@ try {
   }
   const plain = rsync(false)
   const z = rsync(true)
+  const served = serveWithRsync()
+  /** The way a script gets the same end state: rsync -z into a new version directory (the served
+   *  version's file as rsync's basis), then in one SSH command sha256sum, the same rename and
+   *  `current` switch, and curl /health until the agent serves it. */
+  function serveWithRsync() {
+    const version = `rsync-${run}`
+    const local = path.join(dir, 'rsync-src')
+    mkdirSync(local)
+    writeFileSync(path.join(local, 'model.onnx'), readFileSync(next))
+    const sha = createHash('sha256').update(readFileSync(next)).digest('hex')
+    writeFileSync(path.join(local, 'meta.json'), `${JSON.stringify({ name: 'resnet18', version, sha256: sha })}\n`)
+    const models = '/opt/edgedock/models'
+    const stage = `${models}/.${version}`
+    const t = performance.now()
+    const r = inLab(['rsync', '-rz', '--stats', '--no-whole-file', `--copy-dest=${models}/base-${run}`, '--rsync-path=sudo rsync', '-e', withPassword('ssh').join(' '), `${local}/`, `${target}:${stage}/`])
+    const script = [
+      `cd ${stage} && echo '${sha}  model.onnx' | sha256sum --quiet --strict -c - && sync`,
+      `mv -T ${stage} ${models}/${version} && ln -sfn ${version} ${models}/.current-rsync && mv -T ${models}/.current-rsync ${models}/current`,
+      `until curl -sf localhost:8080/health | grep -q '"currentTarget":"${version}"' && curl -sf localhost:8080/health | grep -q '"version":"${version}"'; do sleep 0.2; done`
+    ].join(' && ')
+    onPi(['sudo', 'timeout', '120', 'sh', '-c', script])
+    const sent = Number((/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1] ?? '0').replace(/[,.]/g, ''))
+    return { s: (performance.now() - t) / 1000, sent }
+  }
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`
   console.log(`model-delta-lab: ${path.basename(file)} (${mb(statSync(file).size)}) head-only change to ${pi.name} over ${rate}`)
   console.log(`  edgedock push, delta phase (${mb(unit.bytesSent)} sent; make, send, apply, sha256, fsync, rename)  ${phase.toFixed(1)} s`)
   console.log(`  edgedock push, whole command (also switch, model load, /health, prune)  ${push.s.toFixed(1)} s; slowest steps: ${slowest}`)
+  if (process.env.TIMELINE === '1') {
+    for (const st of steps) console.log(`    step +${((st.startedAt - t0) / 1000).toFixed(1)} s  ${(((st.finishedAt as number) - st.startedAt) / 1000).toFixed(1)} s  ${st.name}`)
+    for (const l of detail?.log ?? []) console.log(`    log  +${((l.ts - t0) / 1000).toFixed(1)} s  ${l.text.split('\n')[0]?.slice(0, 140)}`)
+  }
   console.log(`  reference: rsync + sha256sum on the unit     ${mb(plain.sent)} sent  ${plain.s.toFixed(1)} s`)
   console.log(`  reference: rsync -z + sha256sum on the unit  ${mb(z.sent)} sent  ${z.s.toFixed(1)} s`)
   console.log(`  ratio edgedock delta phase / rsync ${(phase / plain.s).toFixed(2)}, / rsync -z ${(phase / z.s).toFixed(2)} (goal < 1.00)`)
-  console.log(`  ratio edgedock whole command / rsync ${(push.s / plain.s).toFixed(2)}`)
+  console.log(`  reference: rsync -z into a new version, sha256sum, switch, curl /health until served  ${mb(served.sent)} sent  ${served.s.toFixed(1)} s`)
+  console.log(`  ratio edgedock whole command / rsync ${(push.s / plain.s).toFixed(2)}; / rsync -z then switch and serve ${(push.s / served.s).toFixed(2)} (goal < 1.00)`)
 } finally {
   await lab.shape(pi.name, undefined).catch(() => undefined)
   onPi(['rm', '-rf', '/tmp/rsync-bench'])

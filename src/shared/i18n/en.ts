@@ -540,6 +540,7 @@ export const en = {
   'error.MODEL_ROLLBACK_FAILED': 'Going back to the previous model version did not work: {detail}. Check the unit with "edgedock devices model-status" and its service log ("journalctl -u edgedock-inference").',
   'error.MODEL_VERSION_NOT_ON_UNIT': 'Model version {detail} is not on the unit, so EdgeDock cannot switch to it. Run "edgedock devices model-status" to see the versions there, or push that version.',
   'error.MODEL_NO_EARLIER_VERSION': '{detail} has no earlier model version to roll back to. Push the version you want instead.',
+  'error.MODEL_DISK_FULL': "No space left on the unit's card for this version ({detail}). The model it served before is unchanged and nothing half-written was left. Free space (remove old versions: edgedock devices model-status shows them; or files under /opt or /home), then push again.",
   'error.MODEL_VERSION_CONFLICT': 'The unit already has a different model stored as version {detail}. Push it with another version (--version), or roll back to that version.',
   'error.DEPLOY_STEP_FAILED': 'A step on the unit failed: {detail}. The model it served before is unchanged. The job log has the command\'s output; fix the cause and run the job again (what is already on the unit is not sent again).',
   'error.BENCH_SETTING_REFUSED': 'The benchmark runner refused a setting: {detail}. Change that setting; the other cells still run.',

@@ -536,6 +536,7 @@ export const zh = {
   'error.MODEL_ROLLBACK_FAILED': '退回到之前的模型版本失败：{detail}。请用 "edgedock devices model-status" 检查设备，并查看其服务日志（"journalctl -u edgedock-inference"）。',
   'error.MODEL_VERSION_NOT_ON_UNIT': '设备上没有模型版本 {detail}，无法切换到该版本。运行 "edgedock devices model-status" 查看设备上的版本，或推送该版本。',
   'error.MODEL_NO_EARLIER_VERSION': '{detail} 上没有可回滚到的更早模型版本。请直接推送您需要的版本。',
+  'error.MODEL_DISK_FULL': '设备的存储卡空间不足，无法存放此版本（{detail}）。之前的模型仍在提供服务，未留下写了一半的文件。请释放空间（删除旧版本：edgedock devices model-status 可列出；或 /opt、/home 下的文件），然后重新推送。',
   'error.MODEL_VERSION_CONFLICT': '设备上已有另一个模型存为版本 {detail}。请用其他版本号推送（--version），或回滚到该版本。',
   'error.DEPLOY_STEP_FAILED': '设备上的某个步骤失败：{detail}。设备之前提供的模型保持不变。命令输出见任务日志；排除原因后请重新运行任务（设备上已有的内容不会重复发送）。',
   'error.BENCH_SETTING_REFUSED': '基准测试程序拒绝了一项设置：{detail}。请修改该设置；其他单元格照常运行。',

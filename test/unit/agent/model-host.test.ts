@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, rename, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, rename, symlink, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AgentError } from '../../../src/agent/agent-error'
@@ -107,6 +107,30 @@ describe('ModelHost', () => {
     await host.sync()
     expect(host.lastLoadError?.code).toBe('AGENT_MODEL_SHA256_MISMATCH')
     expect(host.status).toBe('no-model')
+  })
+
+  it('trusts the sha256 check of a push moments ago (its stamp), and hashes again when the stamp is old or the file newer', async () => {
+    const stamp = (name: string) => writeFile(path.join(modelsDir, name, 'verified'), '')
+    // Damaged bytes make the difference visible: hashed, they are refused; trusted, they load.
+    for (const name of ['fresh', 'stale', 'newer']) {
+      await version(name)
+      await writeFile(path.join(modelsDir, name, 'model.onnx'), 'broken-but-stamped')
+      await stamp(name)
+    }
+    const old = (Date.now() - 11 * 60_000) / 1000
+    await utimes(path.join(modelsDir, 'stale', 'verified'), old, old)
+    const later = (Date.now() + 5_000) / 1000
+    await utimes(path.join(modelsDir, 'newer', 'model.onnx'), later, later)
+
+    await point('fresh')
+    await host.sync()
+    expect(host.model?.meta.version).toBe('fresh')
+    for (const name of ['stale', 'newer']) {
+      await point(name)
+      await host.sync()
+      expect(host.lastLoadError, name).toMatchObject({ version: name, code: 'AGENT_MODEL_SHA256_MISMATCH' })
+      expect(host.model?.meta.version).toBe('fresh')
+    }
   })
 
   it('reports a dangling current link as a load error naming the version', async () => {

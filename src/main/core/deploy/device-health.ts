@@ -70,11 +70,12 @@ export type SwitchVerdict = Exclude<PushHealth, { state: 'pending' }> | { state:
 
 /** After `current` moved to `version`: serving it, refused it (load error), or no verdict in time. */
 export async function waitForVersion(shell: DeviceShell, version: string, opts: WaitOptions): Promise<SwitchVerdict> {
+  // Polled often: the load is seconds and the technician waits on this answer; a /health is tiny.
   const r = await pollHealth(shell, (h) => {
     const v = pushHealthVerdict(h, version)
     // A load error counts only once the agent has seen the new link (not one left from an earlier try).
     if (v.state === 'failed' && h.currentTarget !== version) return null
     return v.state === 'pending' ? null : v
-  }, opts)
+  }, { pollMs: 250, ...opts })
   return r.value ?? { state: 'timeout', version, reason: r.reason }
 }

@@ -10,7 +10,7 @@
 // unrelated file costs no more than a related one (fossil-delta's own byte-by-byte matcher took
 // 37 s and 1.6 GB on an unrelated 45 MB file).
 import { createHash } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { brotliCompress, constants } from 'node:zlib'
 import { DELTA_DIGITS } from '../../../shared/delta-format'
@@ -179,13 +179,39 @@ function inPlace(base: Uint8Array, target: Uint8Array, from: number, to: number,
   return cursor + (to - from)
 }
 
-/** Reads both files and writes the delta to `out`; null (nothing written) when at least `maxShare` of the file would go anyway. */
-export async function writeDeltaFile(baseFile: string, targetFile: string, out: string, maxShare = 0.8): Promise<{ size: number; sha256: string; copied: number } | null> {
+export interface DeltaFile {
+  bytes: Buffer
+  sha256: string
+  /** Bytes of the target the unit copies from its base. */
+  copied: number
+}
+
+/** The delta between two files; null when at least `maxShare` of the file would go anyway. */
+export async function deltaBetween(baseFile: string, targetFile: string, maxShare = 0.8): Promise<DeltaFile | null> {
   const [base, target] = await Promise.all([readFile(baseFile), readFile(targetFile)])
   const d = await makeDelta(base, target, 1 - maxShare)
   if (!d || d.bytes.length >= maxShare * target.length) return null
-  await writeFile(out, d.bytes, { mode: 0o600 })
-  return { size: d.bytes.length, sha256: createHash('sha256').update(d.bytes).digest('hex'), copied: d.copied }
+  return { bytes: d.bytes, sha256: createHash('sha256').update(d.bytes).digest('hex'), copied: d.copied }
+}
+
+/**
+ * deltaBetween made once per pair of files: a push to a fleet whose units serve the same version
+ * computes one delta (half a second of the main thread and two reads of a 45 MB model), not one per
+ * unit. Lives as long as the push job that holds it.
+ */
+export function sharedDeltas(): typeof deltaBetween {
+  const made = new Map<string, Promise<DeltaFile | null>>()
+  return (baseFile, targetFile, maxShare) => {
+    const key = JSON.stringify([baseFile, targetFile, maxShare])
+    let d = made.get(key)
+    if (!d) {
+      d = deltaBetween(baseFile, targetFile, maxShare)
+      // A failure is not kept: the next unit tries again.
+      d.catch(() => made.delete(key))
+      made.set(key, d)
+    }
+    return d
+  }
 }
 
 /**

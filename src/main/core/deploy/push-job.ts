@@ -13,6 +13,7 @@ import type { DeviceLayout } from '../runtime'
 import { waitForService } from './device-health'
 import type { DeviceShell } from './device-shell'
 import { benchServedModel } from '../bench/served-model-bench'
+import { sharedDeltas } from './model-delta'
 import { pushToUnit, type PushModel, type PushUnitOptions } from './push-to-unit'
 import { currentRuntimeVersion } from './unit-models'
 import { startUnitJob, unitsWhere, type Rollout, type Unit, type UnitJobDeps } from './unit-job'
@@ -46,7 +47,15 @@ type UnitEntry = ModelPushResult['units'][number]
 export function startPushJob(deps: PushJobDeps, req: PushRequest): string {
   // Before the job: an unknown model fails the call itself.
   const record = deps.models.get(req.ref)
-  const model: PushModel = { name: record.name, version: req.version ?? record.version, sha256: record.sha256, size: record.sizeBytes, localFile: deps.models.filePath(record.sha256), fileFor: (sha256) => deps.models.fileIfPresent(sha256) }
+  const model: PushModel = {
+    name: record.name,
+    version: req.version ?? record.version,
+    sha256: record.sha256,
+    size: record.sizeBytes,
+    localFile: deps.models.filePath(record.sha256),
+    fileFor: (sha256) => deps.models.fileIfPresent(sha256),
+    deltas: sharedDeltas()
+  }
   const what = `${model.name} ${model.version}`
   const sent = new Map<Unit, number>()
   const planned = new Map<Unit, number>()

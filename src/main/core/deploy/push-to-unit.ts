@@ -5,7 +5,7 @@
 // unit. When the agent refuses the new model, or gives no verdict in time, `current` goes back to
 // the version it named before and the unit is checked to serve it again: the job then fails with
 // MODEL_PUSH_ROLLED_BACK, saying why. Old versions beyond the newest `keep` are pruned.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { PushMethod } from '../../../shared/deploy'
@@ -13,12 +13,12 @@ import type { Text } from '../../../shared/domain'
 import { EdgeError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format'
 import { text } from '../../../shared/texts'
-import { deviceLayout, modelPruneSteps, modelPushPlan, modelSwitchSteps, sameContentVersions, type DeviceLayout, type PlanStep, type RunStep } from '../runtime'
+import { deviceLayout, modelCurrentStep, modelPruneSteps, modelPushPlan, modelSwitchSteps, sameContentVersions, type DeviceLayout, type PlanStep, type RunStep } from '../runtime'
 import { waitForService, waitForVersion, type SwitchVerdict, type WaitOptions } from './device-health'
 import type { DeviceShell } from './device-shell'
-import { runBatch, runPlanStep, runRaw, StepFailedError, type StepIo } from './run-plan-step'
-import { writeDeltaFile } from './model-delta'
-import { currentModelVersion, listModelVersions, readModelMeta, removeVersion } from './unit-models'
+import { runBatch, runLook, runPlanStep, StepFailedError, type StepIo } from './run-plan-step'
+import { deltaBetween } from './model-delta'
+import { listModelVersions, parseModelMeta, readModelMeta, removeVersion } from './unit-models'
 
 export interface PushModel {
   name: string
@@ -28,6 +28,8 @@ export interface PushModel {
   localFile: string
   /** This computer's copy of a model file by sha256, when it has one: a delta's base. */
   fileFor?: (sha256: string) => string | null
+  /** How deltas are made (a job shares one per base among its units; see sharedDeltas). */
+  deltas?: typeof deltaBetween
 }
 
 export interface PushUnitOptions {
@@ -68,13 +70,15 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   const waitOpts = (timeoutMs: number): WaitOptions => ({ signal, timeoutMs, ...opts.wait })
   const loadTimeoutMs = opts.loadTimeoutMs ?? 90_000
 
-  const { previous, present, same } = await io.phase(text('step.lookAtUnit'), async () => {
-    const previous = await currentModelVersion(shell, signal, layout)
-    const present = (await runRaw(shell, plan.probe, signal)).code === 0
-    const same = present ? [] : sameContentVersions((await runRaw(shell, plan.findSame, signal)).stdout, model.version)
-    const found = same.length ? `is not on the unit, but the same file is (as ${same[0]})` : 'is not on the unit yet'
-    io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : found}`)
-    return { previous, present, same }
+  // One round trip (on an emulated Pi each command costs about 0.25 s, on a hotspot a latency).
+  const { previous, present, same, servedMeta } = await io.phase(text('step.lookAtUnit'), async () => {
+    const [current, probe, found, meta] = await runLook(shell, [modelCurrentStep(layout), plan.probe, plan.findSame, plan.currentMeta], signal)
+    const previous = current?.ok ? path.posix.basename(current.stdout.trim()) || null : null
+    const present = probe?.ok === true
+    const same = present ? [] : sameContentVersions(found?.stdout ?? '', model.version)
+    const where = same.length ? `is not on the unit, but the same file is (as ${same[0]})` : 'is not on the unit yet'
+    io.log('info', `Serving ${previous ?? 'no model'}; ${model.version} ${present ? 'is already on the unit (nothing to upload)' : where}`)
+    return { previous, present, same, servedMeta: meta?.ok ? parseModelMeta(meta.stdout) : null }
   })
   if (present) io.onSendSize?.(0)
 
@@ -98,6 +102,12 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
       })
     } catch (err) {
       if (!signal.aborted && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
+      // Every tool says it the same way (dd, cp, gzip, the agent's applier: ENOSPC's text). No other
+      // way of bringing the file can fit either, so none is tried: over a thin link that would be
+      // the whole file sent for nothing.
+      if (err instanceof StepFailedError && /No space left on device/i.test(err.output)) {
+        throw new EdgeError('MODEL_DISK_FULL', `${model.name} ${model.version}, ${formatBytes(model.size)}, on ${shell.where}`, { cause: err })
+      }
       throw err
     }
   }
@@ -132,7 +142,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
       await fn()
       return true
     } catch (err) {
-      if (signal.aborted || (err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) throw err
+      if (signal.aborted || (err instanceof EdgeError && (err.code === 'MODEL_VERSION_CONFLICT' || err.code === 'MODEL_DISK_FULL'))) throw err
       io.log('warn', `Could not use ${what} (${(err as Error).message}); sending the file another way`)
       return false
     }
@@ -141,7 +151,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   /** The served version as a delta's base: it must be a version of the same model whose file this computer has. */
   async function deltaBase(version: string): Promise<{ version: string; file: string } | null> {
     if (!model.fileFor) return null
-    const meta = await readModelMeta(shell, version, signal, layout)
+    const meta = servedMeta?.version === version ? servedMeta : await readModelMeta(shell, version, signal, layout)
     const file = meta && meta.name === model.name ? model.fileFor(meta.sha256) : null
     return file ? { version, file } : null
   }
@@ -150,14 +160,16 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     const dir = await mkdtemp(path.join(os.tmpdir(), 'edgedock-delta-'))
     try {
       const local = path.join(dir, 'model.delta.br')
-      const d = await writeDeltaFile(base.file, model.localFile, local)
+      const d = await (model.deltas ?? deltaBetween)(base.file, model.localFile)
       if (!d) {
         io.log('info', `${model.version} shares too little with ${base.version} for a delta to pay`)
         return null
       }
-      io.onSendSize?.(d.size)
-      io.log('info', `Send the changes from ${base.version}: ${formatBytes(d.size)} of ${formatBytes(model.size)} (${formatBytes(d.copied)} of the file is already on the unit)`)
-      return (await attempt(() => stage(plan.delta(base.version, { local, size: d.size, sha256: d.sha256 })), `a delta from ${base.version}`)) ? d.size : null
+      await writeFile(local, d.bytes, { mode: 0o600 })
+      const size = d.bytes.length
+      io.onSendSize?.(size)
+      io.log('info', `Send the changes from ${base.version}: ${formatBytes(size)} of ${formatBytes(model.size)} (${formatBytes(d.copied)} of the file is already on the unit)`)
+      return (await attempt(() => stage(plan.delta(base.version, { local, size, sha256: d.sha256 })), `a delta from ${base.version}`)) ? size : null
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -1,9 +1,10 @@
 // Runs one step of a runtime/model plan (core/runtime: data, argv only) on a unit. A failed command
 // becomes DEPLOY_STEP_FAILED naming the step and the first line of its output; the full output goes
 // to the job log.
+import { randomBytes } from 'node:crypto'
 import { EdgeError } from '../../../shared/errors'
 import type { PlanStep, RunStep, UploadStep, WriteStep } from '../runtime'
-import { and, cmd, or, pipeline, type RemoteCommand } from '../ssh/remote-command'
+import { and, cmd, or, pipeline, seq, type RemoteCommand } from '../ssh/remote-command'
 import { streamUploadCommand } from '../ssh/stream-upload'
 import type { DeviceShell } from './device-shell'
 
@@ -85,4 +86,22 @@ export async function runBatch(shell: DeviceShell, steps: readonly (RunStep | Wr
   const output = `${r.stderr}${r.stdout}`.trim() || `exit code ${r.code}`
   io.log('error', `${failed?.title ?? steps.map((s) => s.title).join(', ')} failed (exit ${r.code}):\n${output}`)
   throw new StepFailedError(failed?.id ?? steps[0]?.id ?? 'batch', failed?.title ?? steps.map((s) => s.title).join(', '), output)
+}
+
+/**
+ * Read-only steps (looking at a unit) in one round trip, each judged on its own: every step's stdout
+ * and whether it exited 0, as if run one by one. Outputs are split at a marker with a random nonce,
+ * so nothing a step prints can pass for the end of another. No sudo: these only read.
+ */
+export async function runLook(shell: DeviceShell, steps: readonly RunStep[], signal: AbortSignal): Promise<{ ok: boolean; stdout: string }[]> {
+  if (steps.some((s) => s.sudo)) throw new Error(`a look only reads: ${steps.map((s) => s.id).join(', ')}`)
+  const mark = `edgedock-look-${randomBytes(8).toString('hex')}`
+  const end = (ok: boolean) => cmd(['printf', '\n%s %s\n', mark, ok ? 'ok' : 'failed'])
+  const script = seq(...steps.map((s) => or(and(batchCommand(s), end(true)), end(false))))
+  const r = await shell.run(['sh', '-c', script.line], { signal })
+  const parts = r.stdout.split(new RegExp(`\n${mark} (ok|failed)\n`))
+  if (parts.length !== steps.length * 2 + 1) {
+    throw new EdgeError('DEPLOY_STEP_FAILED', `${steps.map((s) => s.title).join(', ')}: the unit's answer was cut short (exit ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''})`)
+  }
+  return steps.map((_, k) => ({ stdout: parts[2 * k] as string, ok: parts[2 * k + 1] === 'ok' }))
 }

@@ -40,9 +40,13 @@ export async function listModelVersions(shell: DeviceShell, signal: AbortSignal,
 
 export async function readModelMeta(shell: DeviceShell, version: string, signal: AbortSignal, layout: DeviceLayout = deviceLayout()): Promise<DeviceModel | null> {
   const r = await shell.run(['cat', '--', path.posix.join(layout.modelsDir, version, 'meta.json')], { signal })
-  if (r.code !== 0) return null
+  return r.code === 0 ? parseModelMeta(r.stdout) : null
+}
+
+/** A version's meta.json as the unit holds it; null when it is not one. */
+export function parseModelMeta(json: string): DeviceModel | null {
   try {
-    const m = JSON.parse(r.stdout) as Partial<DeviceModel>
+    const m = JSON.parse(json) as Partial<DeviceModel>
     return typeof m.name === 'string' && typeof m.version === 'string' && typeof m.sha256 === 'string' ? { name: m.name, version: m.version, sha256: m.sha256 } : null
   } catch {
     return null

@@ -12,6 +12,8 @@ import { assertSafeName, checkSumsStep, listVersionsStep, pruneSteps, run, switc
 
 export const MODEL_FILE = 'model.onnx'
 export const META_FILE = 'meta.json'
+/** Written right after the sha256 check passed (see src/agent/model-dir.ts). */
+export const VERIFIED_FILE = 'verified'
 const DELTA_FILE = 'model.delta.br'
 
 export interface ModelPushInput {
@@ -31,6 +33,8 @@ export interface ModelPushPlan {
   probe: RunStep
   /** Prints the meta.json paths of versions on the unit that name the same sha256 (see `sameContentVersions`). */
   findSame: RunStep
+  /** Prints the meta.json of the version `current` names (a delta's base). */
+  currentMeta: RunStep
   upload: PlanStep[]
   /** `upload` with the file taken from another version's directory on the unit instead of sent. */
   reuse(fromVersion: string): PlanStep[]
@@ -62,6 +66,8 @@ export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
     ...file,
     { kind: 'write', id: 'model-meta', title: 'Write meta.json', remote: join(stage, META_FILE), content: meta, mode: 0o644 },
     checkSumsStep('model-verify', 'Check the model against its sha256 on the unit', [{ path: join(stage, MODEL_FILE), sha256: input.sha256 }]),
+    // Tells the agent the file was just read and matched, so loading it does not hash 45 MB again.
+    run('model-verified', 'Note that the model matched its sha256', ['touch', '--', join(stage, VERIFIED_FILE)]),
     run('model-own', 'Make the model root-owned', ['chown', '-R', 'root:root', '--', stage], { sudo: true }),
     run('model-perms', 'Make the model readable by the service', ['chmod', '-R', 'u=rwX,go=rX', '--', stage], { sudo: true }),
     run('model-sync', 'Flush the model to disk', ['sync']),
@@ -76,6 +82,7 @@ export function modelPushPlan(input: ModelPushInput): ModelPushPlan {
     findSame: run('model-find-same', 'Look for the same file under another version', [
       'find', layout.modelsDir, '-mindepth', '2', '-maxdepth', '2', '-name', META_FILE, '-exec', 'grep', '-l', '-F', '-e', input.sha256, '--', '{}', '+'
     ]),
+    currentMeta: run('model-current-meta', 'Read what the served version is', ['cat', '--', join(layout.modelsCurrent, META_FILE)]),
     upload: stageWith({ kind: 'upload', id: 'model-upload', title: `Upload ${input.name} ${input.version}`, local: input.localFile, remote: join(stage, MODEL_FILE), size: input.size, sha256: input.sha256, mode: 0o644 }),
     reuse: (fromVersion) => {
       assertSafeName('model version', fromVersion)

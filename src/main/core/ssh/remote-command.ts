@@ -79,6 +79,12 @@ export function or(...parts: Part[]): RemoteCommand {
   return make(parts.map((p) => group(part(p))).join(' || '), null)
 }
 
+/** `a; b; c`: runs each whatever the others did; the status is the last one's. */
+export function seq(...parts: Part[]): RemoteCommand {
+  if (parts.length < 1) throw new EdgeError('INVALID_INPUT', 'nothing to run')
+  return parts.length === 1 ? part(parts[0] as Part) : make(parts.map((p) => group(part(p))).join('; '), null)
+}
+
 export interface Redirections {
   /** stdin from this file. */
   stdin?: string

@@ -3,7 +3,7 @@
 // /opt/edgedock, and /health comes from the agent's own ModelHost over that directory (with fake
 // ONNX sessions: a model whose bytes contain "BROKEN" fails to load). Failures are injected per
 // command, per upload, or by stopping the service.
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { createReadStream, statSync } from 'node:fs'
 import { copyFile, chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -174,4 +174,14 @@ export async function localUnit(opts: { runtime?: string | null; as?: string } =
     }
   }
   return unit
+}
+
+/** A full card can be real: a tmpfs of a few KiB mounted over a unit's directory (root on Linux only). */
+export const canMountTmpfs = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0
+
+/** Mounts a tmpfs of `size` (mount's syntax: 1m) on `dir`; returns the unmount. */
+export function mountTmpfs(dir: string, size: string): () => void {
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`mount tmpfs on ${dir}: ${r.stderr}`)
+  return () => void spawnSync('umount', ['-l', dir])
 }

@@ -8,7 +8,7 @@ import { brotliCompressSync as pack, brotliDecompressSync as unpack } from 'node
 import { applyDelta as fossilApply } from 'fossil-delta'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyDelta, DeltaError } from '../../../../../src/agent/apply-delta'
-import { makeDelta } from '../../../../../src/main/core/deploy/model-delta'
+import { makeDelta, sharedDeltas } from '../../../../../src/main/core/deploy/model-delta'
 import { tempDir } from '../../../../helpers/temp-dir'
 
 let files: ReturnType<typeof tempDir>
@@ -114,5 +114,30 @@ describe('applying a delta on the unit', () => {
   it('refuses a base shorter than the delta needs', async () => {
     const d = (await makeDelta(base, headChanged))!
     expect(() => applyOnUnit(base.subarray(0, 1000), d.bytes, sha(headChanged))).toThrow(/shorter than the one the delta was made against/)
+  })
+})
+
+describe('sharedDeltas', () => {
+  it('makes the delta of a pair of files once for all the units of a push, and tries again after a failure', async () => {
+    const base = path.join(files.dir, 'base.onnx')
+    const next = path.join(files.dir, 'next.onnx')
+    const other = path.join(files.dir, 'other.onnx')
+    const old = randomBytes(300_000)
+    writeFileSync(base, old)
+    const changed = Buffer.from(old)
+    changed.fill(7, 1000, 2000)
+    writeFileSync(next, changed)
+    const deltas = sharedDeltas()
+    const [a, b] = await Promise.all([deltas(base, next), deltas(base, next)])
+    expect(a).not.toBeNull()
+    expect(b).toBe(a)
+    // Another base is another delta.
+    writeFileSync(other, randomBytes(300_000, 99))
+    expect(await deltas(other, next)).not.toBe(a)
+
+    const missing = path.join(files.dir, 'later.onnx')
+    await expect(deltas(missing, next)).rejects.toThrow(/ENOENT/)
+    writeFileSync(missing, old)
+    expect((await deltas(missing, next))?.bytes).toEqual(a?.bytes)
   })
 })

@@ -2,7 +2,7 @@
 // the agent's own ModelHost answering /health: what ends up served after a push, a refused model, a
 // silent service, and a failure at each step of the upload and the switch.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ import { cmd } from '../../../../../src/main/core/ssh/remote-command'
 import { EdgeError } from '../../../../../src/shared/errors'
 import { englishOf } from '../../../../../src/shared/texts'
 import { tempDir } from '../../../../helpers/temp-dir'
-import { localUnit, type LocalUnit } from './local-unit'
+import { canMountTmpfs, localUnit, mountTmpfs, type LocalUnit } from './local-unit'
 
 const noWait = { pollMs: 0, sleep: async () => undefined }
 let files: ReturnType<typeof tempDir>
@@ -309,5 +309,41 @@ describe('a failure part-way leaves the unit serving what it served', () => {
     expect(readFileSync(path.join(unit.layout.modelsDir, '1', 'model.onnx'), 'utf8')).toBe('weights of 1')
     expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
     expect(await served()).toBe('1')
+  })
+})
+
+// A card that fills up: a real filesystem of 1 MiB (tmpfs) under the unit's models directory, so
+// sha256sum, dd and the agent's applier meet ENOSPC as on a Pi. Mounting needs root on Linux.
+describe.skipIf(!canMountTmpfs)(`a unit whose card is full${canMountTmpfs ? '' : ' (skipped: mounting a small tmpfs needs root on Linux)'}`, () => {
+  let unmount: (() => void) | null = null
+  afterEach(() => {
+    unmount?.()
+    unmount = null
+  })
+
+  it('fails saying the card is full and what to do, keeps serving the old version, leaves nothing half-written; the next push after space is freed succeeds', async () => {
+    mkdirSync(unit.layout.modelsDir, { recursive: true })
+    unmount = mountTmpfs(unit.layout.modelsDir, '1m')
+    const v1 = model('1', weights())
+    await push(v1)
+    // What is left is less than one more model file (256 KiB).
+    const filler = path.join(unit.layout.modelsDir, 'filler')
+    writeFileSync(filler, Buffer.alloc(1024 * 1024 - 256 * 1024 - 128 * 1024).fill(1))
+    const v2 = model('2', weights(0x5a))
+    unit.uploads.length = 0
+    const err = await failure(push(withLibrary(v2, v1)))
+    expect(err.code).toBe('MODEL_DISK_FULL')
+    // The delta met the full card; the whole file was not sent after it for nothing.
+    expect(steps).toContain('Send only what changed from 1 to 2')
+    expect(unit.uploads).toEqual([v2.localFile].map(() => expect.stringMatching(/model\.delta\.br$/)))
+    expect(err.message).toMatch(/no space left on the unit's card/i)
+    expect(current()).toBe('1')
+    expect(await served()).toBe('1')
+    expect(readdirSync(unit.layout.modelsDir).filter((n) => n.startsWith('.'))).toEqual([])
+
+    rmSync(filler)
+    const r = await push(withLibrary(v2, v1))
+    expect(r).toMatchObject({ outcome: 'pushed', servingVersion: '2' })
+    expect(await served()).toBe('2')
   })
 })

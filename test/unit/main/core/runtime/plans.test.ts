@@ -24,14 +24,14 @@ describe('modelPushPlan', () => {
   const plan = modelPushPlan({ name: 'digits', version: '2026.11.25-1', sha256: SHA, size: 154979, localFile: '/data/models/bc86.onnx', sshUser: 'pi' })
 
   it('stages, verifies on the device, flushes, renames, then switches current', () => {
-    expect(ids(plan.upload)).toEqual(['model-stage-clean', 'model-stage-create', 'model-upload', 'model-meta', 'model-verify', 'model-own', 'model-perms', 'model-sync', 'model-move', 'model-move-sync'])
+    expect(ids(plan.upload)).toEqual(['model-stage-clean', 'model-stage-create', 'model-upload', 'model-meta', 'model-verify', 'model-verified', 'model-own', 'model-perms', 'model-sync', 'model-move', 'model-move-sync'])
     expect(plan.upload[2]).toMatchObject({ kind: 'upload', local: '/data/models/bc86.onnx', remote: '/opt/edgedock/models/.incoming-2026.11.25-1/model.onnx', size: 154979, sha256: SHA })
     expect(plan.upload[3]).toMatchObject({ kind: 'write', remote: '/opt/edgedock/models/.incoming-2026.11.25-1/meta.json' })
     expect(JSON.parse((plan.upload[3] as { content: string }).content)).toEqual({ name: 'digits', version: '2026.11.25-1', sha256: SHA })
     const verify = plan.upload[4] as RunStep
     expect(verify.argv).toEqual(['sha256sum', '--quiet', '--strict', '-c', '-'])
     expect(verify.stdin).toBe(`${SHA}  /opt/edgedock/models/.incoming-2026.11.25-1/model.onnx\n`)
-    expect((plan.upload[8] as RunStep).argv).toEqual(['mv', '-T', '--', '/opt/edgedock/models/.incoming-2026.11.25-1', '/opt/edgedock/models/2026.11.25-1'])
+    expect((plan.upload[9] as RunStep).argv).toEqual(['mv', '-T', '--', '/opt/edgedock/models/.incoming-2026.11.25-1', '/opt/edgedock/models/2026.11.25-1'])
     expect(plan.probe.stdin).toBe(`${SHA}  /opt/edgedock/models/2026.11.25-1/model.onnx\n`)
     expectArgvOnly([...plan.upload, ...plan.activate, plan.probe])
   })
