@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { compareModels } from '../../src/main/core/models/compare-models'
 import { parseOnnx } from '../../src/main/core/models/onnx-parse'
-import { modelProto, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../src/main/core/models/onnx-schema'
 import { createOrtEngine } from '../../src/main/core/models/ort-engine'
 import { loadSampleSet } from '../../src/main/core/models/sample-set'
+import { weightOnlyQdq } from './_model-variants'
 
 // The 360 held-out samples (and the model they were held out from) are kept outside the repository:
 // by default both are read from the models folder the team keeps next to the checkout; pass paths to
@@ -21,31 +21,6 @@ const samplesPath = resolve(process.argv[3] ?? '../shared/models/digits_test.jso
 if (!existsSync(modelPath) || !existsSync(samplesPath)) {
   console.log('models-compare-digits: skipped, the shared digits model or samples are not there')
   process.exit(0)
-}
-
-function weightOnlyQdq(bytes: Uint8Array): Uint8Array {
-  const model = modelProto().decode(bytes) as unknown as OnnxModel
-  const graph = model.graph!
-  const dequantize: OnnxNode[] = []
-  const initializers: OnnxTensor[] = []
-  for (const t of graph.initializer ?? []) {
-    if (t.dataType !== 1 || (t.dims?.length ?? 0) < 2 || !t.rawData) {
-      initializers.push(t)
-      continue
-    }
-    const raw = t.rawData
-    const w = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
-    const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 127 || 1
-    const q = Int8Array.from(w, (v) => Math.max(-127, Math.min(127, Math.round(v / scale))))
-    const name = t.name ?? ''
-    initializers.push({ name: `${name}_q`, dataType: 3, dims: t.dims, rawData: new Uint8Array(q.buffer) })
-    initializers.push({ name: `${name}_scale`, dataType: 1, dims: [], rawData: new Uint8Array(new Float32Array([scale]).buffer) })
-    initializers.push({ name: `${name}_zp`, dataType: 3, dims: [], rawData: new Uint8Array([0]) })
-    dequantize.push({ opType: 'DequantizeLinear', name: `${name}_dq`, input: [`${name}_q`, `${name}_scale`, `${name}_zp`], output: [name] })
-  }
-  graph.initializer = initializers
-  graph.node = [...dequantize, ...(graph.node ?? [])]
-  return modelProto().encode(model).finish()
 }
 
 const work = await mkdtemp(join(tmpdir(), 'edgedock-bench-compare-'))

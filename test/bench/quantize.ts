@@ -1,6 +1,7 @@
 // Static INT8 QDQ made by the quantize library, against FP32 measured in the same run: digits accuracy
 // over the 360 held-out samples (calibrated on the first 100), and ResNet18 / MobileNetV2 file size,
-// output fidelity on seeded inputs and host latency.
+// output fidelity on seeded inputs and host latency, beside the weight-only QDQ file (the simplest
+// INT8: weights int8, activations float) measured in the same run.
 // Run: npx tsx test/bench/quantize.ts
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -9,7 +10,9 @@ import * as ort from 'onnxruntime-node'
 import { seededInput } from '../../src/agent/bench/inputs'
 import { argmax, latencyStats } from '../../src/main/core/models/compare-metrics'
 import { quantizeModel } from '../../src/main/core/models/quantize'
+import { modelProto, type OnnxModel } from '../../src/main/core/models/onnx-schema'
 import { loadSampleSet } from '../../src/main/core/models/sample-set'
+import { weightOnlyQdq } from './_model-variants'
 
 const modelsDir = resolve('../shared/models')
 if (!existsSync(modelsDir)) {
@@ -66,11 +69,28 @@ async function imageNet(file: string, label: string): Promise<void> {
     maxRel = Math.max(maxRel, Math.sqrt(num / den))
   }
   const x = seededInput(n, 7)
-  const [la, lb] = [await p50(a, x, dims), await p50(b, x, dims)]
+  const weightOnly = await open(weightOnlyQdq(fp32))
+  const [la, lb, lw] = [await p50(a, x, dims), await p50(b, x, dims), await p50(weightOnly, x, dims)]
   console.log(`${label}: size ${(report.sizeAfter / report.sizeBefore).toFixed(3)}x, min cosine ${minCos.toFixed(4)}, max relative L2 error ${maxRel.toExponential(2)} (50 seeded inputs)`)
   console.log(`  p50 FP32 ${la.toFixed(2)} ms, INT8 ${lb.toFixed(2)} ms, ratio ${(lb / la).toFixed(2)} (${threads} threads); quantize took ${seconds.toFixed(1)} s`)
+  console.log(`  reference: weight-only QDQ (per-tensor int8 weights, float activations) p50 ${lw.toFixed(2)} ms; static INT8 / weight-only ${(lb / lw).toFixed(2)}`)
+  console.log(`  ${quantizedInputs(bytes)}`)
   console.log(`  quantized ${JSON.stringify(report.quantized)} kept float ${JSON.stringify(report.keptFloat)}`)
   console.log(`  ops after ${JSON.stringify(report.opsAfter)}`)
+}
+
+/** How many Conv/Gemm/MatMul nodes read both data and weight from a DequantizeLinear (so ORT fuses them). */
+function quantizedInputs(bytes: Uint8Array): string {
+  const g = (modelProto().decode(bytes) as unknown as OnnxModel).graph!
+  const fromDq = new Set((g.node ?? []).filter((nd) => nd.opType === 'DequantizeLinear').flatMap((nd) => nd.output ?? []))
+  const counts: Record<string, [number, number]> = {}
+  for (const nd of g.node ?? []) {
+    if (!['Conv', 'Gemm', 'MatMul'].includes(nd.opType ?? '')) continue
+    const c = (counts[nd.opType as string] ??= [0, 0])
+    c[1]++
+    if (fromDq.has(nd.input?.[0] ?? '') && fromDq.has(nd.input?.[1] ?? '')) c[0]++
+  }
+  return `inputs quantized (data and weight from DequantizeLinear): ${Object.entries(counts).map(([op, [q, all]]) => `${op} ${q}/${all}`).join(', ')}`
 }
 
 await digits()

@@ -60,6 +60,13 @@ describe('Quantize on the Models page', () => {
     expect(text).toContain('digits@1 (original)')
     expect(text).toMatch(/digits@2 \(Static INT8 \(calibrated\)\).*97\.00%/)
     expect(text).toMatch(/Top-1 agreement 100\.00%/)
+    // The op histogram: the convolutions stay, QuantizeLinear/DequantizeLinear pairs appear around them.
+    await page.getByText('Operators before and after').click()
+    const ops = page.getByTestId('quantize-ops')
+    const row = (op: string) => ops.locator('tbody tr', { has: page.locator('td.name', { hasText: new RegExp(`^${op}$`) }) }).locator('td').allTextContents()
+    expect(await row('Conv')).toEqual(['Conv', '2', '2'])
+    const [, qBefore, qAfter] = await row('QuantizeLinear')
+    expect([qBefore, Number(qAfter) > 0]).toEqual(['0', true])
     await page.screenshot({ path: path.join(shots, 'quantize.png'), fullPage: true })
 
     // The new version is in the library, with where it came from.
@@ -70,6 +77,7 @@ describe('Quantize on the Models page', () => {
     await page.locator('.sidebar-foot select').selectOption('zh')
     await expect.poll(() => page.getByTestId('quantize-result').textContent()).toContain('已保存 digits@2')
     await expect.poll(() => page.getByTestId('quantize-advice').textContent()).toMatch(/^建议：静态 INT8（需校准）。以卷积为主/)
+    expect(await page.getByTestId('quantize-ops').locator('summary').textContent()).toBe('量化前后的算子')
     await page.screenshot({ path: path.join(shots, 'quantize-zh.png'), fullPage: true })
     await page.locator('.sidebar-foot select').selectOption('en')
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')

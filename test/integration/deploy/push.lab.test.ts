@@ -3,9 +3,11 @@
 // sends nothing, nor does a push of the same file under a new version; a head-only change sends only
 // what changed, and a damaged base on the unit makes it send the whole file; a model ONNX Runtime
 // refuses is rolled back by itself; power cut at several points of a push (a delta's apply among
-// them) never leaves the service serving a broken model, and the next push succeeds.
+// them) never leaves the service serving a broken model, and the next push succeeds; a model
+// quantized to INT8 here answers on the Pi as it does on this computer.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../src/main/app/create-app'
 import type { DeviceModelStatus, ModelPushResult } from '../../../src/shared/deploy'
@@ -251,4 +253,33 @@ describe.skipIf(skip)(`models on a lab Pi${skip ? ` (skipped: ${skip})` : ''}`, 
       took(`power cut ${cut.at}, boot, next push`, t)
     }
   }, 1_200_000)
+
+  it('a model quantized to INT8 here serves on the Pi with the same top-1 as on this computer', async () => {
+    const t = Date.now()
+    // Static INT8, calibrated on the shipped samples, made by the CLI as a bench engineer would.
+    const made = await edgedock(data.dir, ['--json', 'models', 'quantize', 'digits@1', '--method', 'static', '--calibration', path.join(projectRoot, 'resources/models/digits_samples_100.json'), '--version', 'int8'])
+    expect(made.code, made.stderr).toBe(0)
+    const q = JSON.parse(made.stdout) as { model: { ref: string; sha256: string }; sizeRatio: number }
+    expect(q.model.ref).toBe('digits@int8')
+    expect(q.sizeRatio).toBeLessThanOrEqual(0.3)
+    const pushed = await push('digits@int8')
+    expect(pushed.code, pushed.stderr).toBe(0)
+    expect(pushed.unit).toMatchObject({ outcome: 'pushed', servingVersion: 'int8' })
+    expect((await status()).health?.model?.sha256).toBe(q.model.sha256)
+
+    // The host's answer from the same file (the library's copy), sample by sample.
+    const app = createApp({ dataDir: data.dir })
+    const file = app.services.models.store.filePath(q.model.sha256)
+    app.close()
+    const session = await ort.InferenceSession.create(readFileSync(file))
+    const n = 12
+    for (let i = 0; i < n; i++) {
+      const out = await session.run({ [session.inputNames[0] as string]: new ort.Tensor('float32', Float32Array.from(samples.inputs[i] as number[]), [1, 1, 8, 8]) })
+      const y = Array.from(out[session.outputNames[0] as string]?.data as Float32Array)
+      const onPi = await infer(i)
+      expect(onPi.model.version).toBe('int8')
+      expect(onPi.argmax, `sample ${i}`).toEqual([y.indexOf(Math.max(...y))])
+    }
+    took(`quantize, push and ${n} answers compared`, t)
+  }, 300_000)
 })

@@ -208,6 +208,7 @@ function QuantizeResult({ result: r }: { result: QuantizeResultDto }) {
           </tr>
         </tbody>
       </table>
+      <OpHistogram before={r.opsBefore} after={r.opsAfter} />
       {c.flags.map((f) => (
         <p key={f} className="form-message error" data-testid="quantize-flag">
           {t(`quantize.flag.${f}`)}
@@ -215,5 +216,37 @@ function QuantizeResult({ result: r }: { result: QuantizeResultDto }) {
       ))}
       <a href="#/devices">{t('quantize.push')} →</a>
     </div>
+  )
+}
+
+/** Node count per operator, original against quantized: where the QuantizeLinear/DequantizeLinear
+ *  pairs went and which float ops remain. Most frequent first; unchanged counts are muted. */
+function OpHistogram({ before, after }: { before: Record<string, number>; after: Record<string, number> }) {
+  const { t } = useI18n()
+  const ops = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(
+    (a, b) => Math.max(after[b] ?? 0, before[b] ?? 0) - Math.max(after[a] ?? 0, before[a] ?? 0) || a.localeCompare(b)
+  )
+  return (
+    <details className="op-histogram" data-testid="quantize-ops">
+      <summary>{t('quantize.opHistogram')}</summary>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>{t('quantize.col.op')}</th>
+            <th>{t('quantize.col.before')}</th>
+            <th>{t('quantize.col.after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ops.map((op) => (
+            <tr key={op} className={(before[op] ?? 0) === (after[op] ?? 0) ? 'muted' : undefined}>
+              <td className="name">{op}</td>
+              <td>{before[op] ?? 0}</td>
+              <td>{after[op] ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   )
 }
