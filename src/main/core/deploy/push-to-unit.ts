@@ -1,8 +1,8 @@
-// One model version onto one unit: look (current, probe), bring the file over the cheapest way that
-// works (nothing when the unit has the same file under another version; a delta from the version it
-// serves when this computer still has that one; else the whole file, streamed with byte progress),
-// check its sha256 on the unit, fsync, rename, switch `current`, and read /health on the
-// unit. When the agent refuses the new model, or gives no verdict in time, `current` goes back to
+// One model version onto one unit: look (current, probe), check that the service answers, bring the
+// file over the cheapest way that works (nothing when the unit has the same file under another
+// version; a delta from the version it serves when this computer still has that one; else the whole
+// file, streamed with byte progress), check its sha256 on the unit, fsync, rename, switch `current`
+// (all in one command), and read /health on the unit. When the agent refuses the new model, or gives no verdict in time, `current` goes back to
 // the version it named before and the unit is checked to serve it again: the job then fails with
 // MODEL_PUSH_ROLLED_BACK, saying why. Old versions beyond the newest `keep` are pruned.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -88,20 +88,29 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     io.log('warn', `${model.version} is current but not served (${describe(v)}); switching again`)
   }
 
+  // The switch only happens while the service answers: otherwise nobody would load, judge or roll
+  // back. Asked before anything is sent, so a unit whose service is down costs no upload either.
+  await io.phase(text('step.checkService'), () => waitForService(shell, waitOpts(opts.serviceTimeoutMs ?? 90_000)))
+
   // One round trip each (see runBatch): the conflict check, a clean staging folder and meta.json, the
   // file (sent, or linked from another version), its sha256 checked on the unit, made root's,
-  // flushed, renamed, flushed.
+  // flushed, renamed, flushed, and `current` switched to it (a command of its own would cost a
+  // second SSH channel and sudo: 1-2 s on an emulated Pi). A power cut anywhere in it leaves either
+  // the old `current` (the complete new version is then only switched to by the next push) or the new.
   const finalDir = path.posix.join(layout.modelsDir, model.version)
   const conflict: RunStep = { kind: 'run', id: 'model-conflict', title: `Check that the unit has no other ${model.version}`, argv: ['test', '!', '-e', finalDir], sudo: false }
+  const switchIds = new Set(plan.activate.map((st) => st.id))
+  /** The version is in place but `current` did not move: no other way of bringing the file helps. */
+  const switchFailed = (err: unknown) => err instanceof StepFailedError && switchIds.has(err.stepId)
   const stage = async (steps: PlanStep[]) => {
     try {
-      await runBatch(shell, [conflict, ...steps], io).catch((err: unknown) => {
+      await runBatch(shell, [conflict, ...steps, ...plan.activate], io).catch((err: unknown) => {
         // A different models/<version> would make the final rename fail: say so, before anything is sent.
         if (err instanceof StepFailedError && err.stepId === conflict.id) throw new EdgeError('MODEL_VERSION_CONFLICT', `${model.version} on ${shell.where}`)
         throw err
       })
     } catch (err) {
-      if (!signal.aborted && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
+      if (!signal.aborted && !switchFailed(err) && !(err instanceof EdgeError && err.code === 'MODEL_VERSION_CONFLICT')) for (const step of plan.cleanup) await runPlanStep(shell, step, io).catch(() => undefined)
       // Every tool says it the same way (dd, cp, gzip, the agent's applier: ENOSPC's text). No other
       // way of bringing the file can fit either, so none is tried: over a thin link that would be
       // the whole file sent for nothing.
@@ -118,7 +127,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     if (source) {
       const made = await io.phase(text('step.reuseOnUnit', { version: source }), async () => {
         io.onSendSize?.(0)
-        io.log('info', `Make ${model.version} from the identical file of ${source} on the unit, check it against its sha256 and move it into place (nothing to send)`)
+        io.log('info', `Make ${model.version} from the identical file of ${source} on the unit, check it against its sha256, move it into place and switch to it (nothing to send)`)
         return attempt(() => stage(plan.reuse(source)), `the file of ${source} on the unit`)
       })
       if (made) return { method: 'reuse', bytesSent: 0, base: source }
@@ -130,7 +139,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     }
     return io.phase(text('step.upload', { model: model.name, version: model.version }), async () => {
       io.onSendSize?.(model.size)
-      io.log('info', `Upload ${model.name} ${model.version} (${formatBytes(model.size)}), check it against its sha256 on the unit and move it into place`)
+      io.log('info', `Upload ${model.name} ${model.version} (${formatBytes(model.size)}), check it against its sha256 on the unit, move it into place and switch to it`)
       await stage(plan.upload)
       return { method: 'full', bytesSent: model.size, base: null }
     })
@@ -142,7 +151,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
       await fn()
       return true
     } catch (err) {
-      if (signal.aborted || (err instanceof EdgeError && (err.code === 'MODEL_VERSION_CONFLICT' || err.code === 'MODEL_DISK_FULL'))) throw err
+      if (signal.aborted || switchFailed(err) || (err instanceof EdgeError && (err.code === 'MODEL_VERSION_CONFLICT' || err.code === 'MODEL_DISK_FULL'))) throw err
       io.log('warn', `Could not use ${what} (${(err as Error).message}); sending the file another way`)
       return false
     }
@@ -175,9 +184,8 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
     }
   }
 
-  // The switch only happens while the service answers: otherwise nobody would load, judge or roll back.
-  await io.phase(text('step.checkService'), () => waitForService(shell, waitOpts(opts.serviceTimeoutMs ?? 90_000)))
-  await io.phase(text('step.switchTo', { version: model.version }), () => runBatch(shell, plan.activate, io))
+  // Already on the unit (a retry after a power cut, or a switch back): only the switch is left.
+  if (present) await io.phase(text('step.switchTo', { version: model.version }), () => runBatch(shell, plan.activate, io))
   const verdict = await io.phase(text('step.checkServes', { version: model.version }), () => waitForVersion(shell, model.version, waitOpts(loadTimeoutMs)))
 
   if (verdict.state === 'serving') {

@@ -288,17 +288,33 @@ describe('a failure part-way leaves the unit serving what it served', () => {
     })
   }
 
-  it('when the service does not answer: uploads but does not switch (INFERENCE_SERVICE_DOWN); the next push only switches', async () => {
+  it('when the service does not answer: sends nothing and switches nothing (INFERENCE_SERVICE_DOWN); the next push does it all', async () => {
     await push(model('1'))
     unit.service = 'down'
+    unit.uploads.length = 0
     const err = await failure(push(model('2')))
     expect(err.code).toBe('INFERENCE_SERVICE_DOWN')
     expect(current()).toBe('1')
-    expect(onUnit()).toEqual(['1', '2'])
-    unit.service = 'up'
-    unit.uploads.length = 0
-    expect(await push(model('2'))).toMatchObject({ outcome: 'pushed', method: 'none', bytesSent: 0 })
+    expect(onUnit()).toEqual(['1'])
     expect(unit.uploads).toEqual([])
+    unit.service = 'up'
+    expect(await push(model('2'))).toMatchObject({ outcome: 'pushed', method: 'full', servingVersion: '2' })
+    expect(await served()).toBe('2')
+  })
+
+  it('a version already complete on the unit but never switched to (a power cut after the move) is only switched to', async () => {
+    await push(model('1'))
+    const m = model('2')
+    // What a cut between the move and the link leaves: models/2 complete, `current` still on 1.
+    const dir = path.join(unit.layout.modelsDir, '2')
+    mkdirSync(dir)
+    writeFileSync(path.join(dir, 'model.onnx'), readFileSync(m.localFile))
+    writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ name: m.name, version: m.version, sha256: m.sha256 }))
+    unit.uploads.length = 0
+    steps.length = 0
+    expect(await push(m)).toMatchObject({ outcome: 'pushed', method: 'none', bytesSent: 0, servingVersion: '2' })
+    expect(unit.uploads).toEqual([])
+    expect(steps).toContain('Switch to 2')
   })
 
   it('when the unit has other contents under that version: MODEL_VERSION_CONFLICT before anything is written', async () => {
