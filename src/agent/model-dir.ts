@@ -4,12 +4,11 @@ import { createHash } from 'node:crypto'
 import { readFile, readlink, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { AgentError, errorText } from './agent-error'
+import { META_FILE, MODEL_FILE, VERIFIED_FILE } from '../shared/model-dir-files'
 import type { ModelMeta } from './protocol'
 
 export const CURRENT_LINK = 'current'
-export const MODEL_FILE = 'model.onnx'
-export const META_FILE = 'meta.json'
-export const VERIFIED_FILE = 'verified'
+export { META_FILE, MODEL_FILE }
 /** How long after a push's sha256 check loading the version trusts it (see checkedJustNow). */
 export const VERIFIED_FRESH_MS = 10 * 60_000
 

@@ -18,7 +18,7 @@ import { waitForService, waitForVersion, type SwitchVerdict, type WaitOptions } 
 import type { DeviceShell } from './device-shell'
 import { runBatch, runLook, runPlanStep, StepFailedError, type StepIo } from './run-plan-step'
 import { deltaBetween } from './model-delta'
-import { listModelVersions, parseModelMeta, readModelMeta, removeVersion } from './unit-models'
+import { listModelVersions, parseModelMeta, readModelMeta, removeVersion, versionOfLink } from './unit-models'
 
 export interface PushModel {
   name: string
@@ -73,7 +73,7 @@ export async function pushToUnit(shell: DeviceShell, model: PushModel, opts: Pus
   // One round trip (on an emulated Pi each command costs about 0.25 s, on a hotspot a latency).
   const { previous, present, same, servedMeta } = await io.phase(text('step.lookAtUnit'), async () => {
     const [current, probe, found, meta] = await runLook(shell, [modelCurrentStep(layout), plan.probe, plan.findSame, plan.currentMeta], signal)
-    const previous = current?.ok ? path.posix.basename(current.stdout.trim()) || null : null
+    const previous = current?.ok ? versionOfLink(current.stdout) : null
     const present = probe?.ok === true
     const same = present ? [] : sameContentVersions(found?.stdout ?? '', model.version)
     const where = same.length ? `is not on the unit, but the same file is (as ${same[0]})` : 'is not on the unit yet'

@@ -14,7 +14,12 @@ export interface VersionDir {
 
 export async function readLink(shell: DeviceShell, link: string, signal: AbortSignal): Promise<string | null> {
   const r = await shell.run(['readlink', '--', link], { signal })
-  const target = r.code === 0 ? r.stdout.trim() : ''
+  return r.code === 0 ? versionOfLink(r.stdout) : null
+}
+
+/** The version a `current` link names, from readlink's output; null when it names nothing. */
+export function versionOfLink(readlinkOutput: string): string | null {
+  const target = readlinkOutput.trim()
   return target ? path.posix.basename(target) : null
 }
 

@@ -8,12 +8,10 @@
 import path from 'node:path'
 import type { HealthResponse } from '../../../agent/protocol'
 import { agentOnUnit, deviceLayout, type DeviceLayout } from './device-layout'
+import { META_FILE, MODEL_FILE, VERIFIED_FILE } from '../../../shared/model-dir-files'
 import { assertSafeName, checkSumsStep, listVersionsStep, pruneSteps, run, switchLinkSteps, type PlanStep, type RunStep } from './plan-steps'
 
-export const MODEL_FILE = 'model.onnx'
-export const META_FILE = 'meta.json'
-/** Written right after the sha256 check passed (see src/agent/model-dir.ts). */
-export const VERIFIED_FILE = 'verified'
+export { META_FILE, MODEL_FILE } from '../../../shared/model-dir-files'
 const DELTA_FILE = 'model.delta.br'
 
 export interface ModelPushInput {
